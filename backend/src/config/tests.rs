@@ -1,0 +1,91 @@
+use figment::{
+    Figment,
+    providers::{Format, Toml},
+};
+
+use super::*;
+
+fn from_toml(toml: &str) -> Result<Settings, ConfigError> {
+    Settings::from_figment(Figment::new().merge(Toml::string(toml)))
+}
+
+#[test]
+fn the_defaults_are_valid_and_match_the_design() {
+    let s = from_toml("").expect("defaults are valid");
+    assert_eq!(s.links.generation_ttl, Duration::from_secs(15 * 60));
+    assert_eq!(s.links.unlock_ttl, Duration::from_secs(3 * 60));
+    assert_eq!((s.attempts.per_day, s.attempts.total), (3, 9));
+    assert_eq!(s.login.max_failures, 5);
+    assert_eq!(s.ventanilla.max_file_bytes, 1024 * 1024);
+    assert_eq!(s.hashing.memory_kib, 19 * 1024);
+    assert_eq!(s.mail.transport, MailTransportKind::Dev);
+}
+
+#[test]
+fn durations_are_read_in_human_form() {
+    let s = from_toml("[links]\nunlock_ttl = \"5m\"\n[login]\nmax_failures = 7").expect("valid");
+    assert_eq!(s.links.unlock_ttl, Duration::from_secs(300));
+    assert_eq!(s.login.max_failures, 7);
+}
+
+#[test]
+fn a_value_of_the_wrong_type_names_its_key() {
+    let err = from_toml("[login]\nmax_failures = \"cinco\"").expect_err("must fail");
+    assert!(err.to_string().contains("max_failures"), "{err}");
+}
+
+#[test]
+fn an_unknown_key_is_refused_rather_than_ignored() {
+    let err = from_toml("[login]\nmax_failure = 3").expect_err("typo must fail");
+    assert!(err.to_string().contains("max_failure"), "{err}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let err =
+        from_toml("[attempts]\nper_day = 0\ntotal = 0\n[links]\nunlock_ttl = \"0s\"").expect_err("must fail");
+    let ConfigError::Invalid(problems) = err else { panic!("expected validation problems") };
+    let keys: Vec<_> = problems.iter().map(|p| p.key).collect();
+    assert!(keys.contains(&"attempts.per_day"), "{keys:?}");
+    assert!(keys.contains(&"links.unlock_ttl"), "{keys:?}");
+}
+
+#[test]
+fn smtp_transport_requires_a_host() {
+    let err = from_toml("[mail]\ntransport = \"smtp\"").expect_err("must fail");
+    assert!(err.to_string().contains("mail.smtp.host"), "{err}");
+}
+
+#[test]
+fn a_short_secret_key_is_refused() {
+    let err = from_toml("[security]\nsecret_key = \"corta\"").expect_err("must fail");
+    assert!(err.to_string().contains("security.secret_key"), "{err}");
+}
+
+#[test]
+fn a_base_url_with_a_path_is_refused() {
+    let err = from_toml("[server]\nbase_url = \"https://clave.example.ec/app\"").expect_err("must fail");
+    assert!(err.to_string().contains("server.base_url"), "{err}");
+}
+
+#[test]
+fn the_redacted_dump_hides_every_secret() {
+    let s = from_toml(
+        "[database]\nurl = \"postgres://clave:pg-pass-123@db/clave\"\n\
+         [security]\nsecret_key = \"0123456789abcdef0123456789abcdef-secret\"\n\
+         [mail]\ntransport = \"smtp\"\n[mail.smtp]\nhost = \"smtp.example.ec\"\nusername = \"u\"\npassword = \"smtp-pass-456\"",
+    )
+    .expect("valid");
+    let dump = s.redacted();
+    for secret in ["pg-pass-123", "0123456789abcdef", "smtp-pass-456"] {
+        assert!(!dump.contains(secret), "{secret} leaked in:\n{dump}");
+    }
+    assert!(dump.contains("smtp.example.ec"), "non-secret values are shown");
+}
+
+#[test]
+fn the_public_origin_drops_the_trailing_slash() {
+    let s = from_toml("[server]\nbase_url = \"https://clave.example.ec\"").expect("valid");
+    assert_eq!(s.public_origin(), "https://clave.example.ec");
+    assert!(s.served_over_tls());
+}

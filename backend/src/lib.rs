@@ -1,0 +1,19 @@
+//! Server-side core of Clave. Everything here is `ssr`-only: the browser never links it.
+//!
+//! Services own the rules and get a [`store::Store`] and a [`clock::Clock`] injected, so every
+//! time rule is tested by moving a clock instead of sleeping.
+
+pub mod captcha;
+pub mod channels;
+pub mod clock;
+pub mod config;
+pub mod hashing;
+pub mod mail;
+pub mod purge;
+pub mod registry;
+pub mod secret;
+pub mod services;
+pub mod store;
+pub mod tokens;
+
+pub use services::Services;

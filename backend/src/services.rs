@@ -1,0 +1,51 @@
+//! The services container: built once at start, shared by every request through Leptos context
+//! and axum state. Cheap to clone.
+
+use std::sync::Arc;
+
+use crate::{
+    captcha::Captcha,
+    clock::Clock,
+    config::Settings,
+    hashing::{HashError, PasswordHasher},
+    mail::Mailer,
+    secret::SecretKey,
+    store::{Store, StoreError},
+};
+
+/// Everything a request handler needs.
+#[derive(Clone)]
+pub struct Services {
+    pub settings: Arc<Settings>,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: PasswordHasher,
+    pub secret: SecretKey,
+    pub mailer: Mailer,
+    pub captcha: Captcha,
+}
+
+/// Why the services could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hashing(#[from] HashError),
+}
+
+impl Services {
+    /// Wires the services over an opened store.
+    pub async fn new(
+        settings: Settings,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartError> {
+        let settings = Arc::new(settings);
+        let secret = SecretKey::resolve(settings.security.secret_key.as_ref(), &*store).await?;
+        let hasher = PasswordHasher::new(&settings.hashing)?;
+        let mailer = Mailer::new(store.clone(), clock.clone(), settings.clone());
+        let captcha = Captcha::new(&secret, &settings.captcha);
+        Ok(Self { settings, store, clock, hasher, secret, mailer, captcha })
+    }
+}

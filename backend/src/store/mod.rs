@@ -1,0 +1,56 @@
+//! Storage: one trait per area, one implementation per backend. The database is the single
+//! source of truth for every counter, token and flow step; every change that a limit depends on
+//! is one atomic statement, so parallel requests and several instances can never exceed a limit.
+
+mod captcha;
+mod error;
+mod outbox;
+mod registry;
+pub mod sqlite;
+mod tokens;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+pub use captcha::CaptchaStore;
+pub use error::StoreError;
+pub use outbox::{ClaimedMail, DevMail, OutboxStore};
+pub use registry::{RegistryStore, UpsertOutcome};
+pub use tokens::{TokenRecord, TokenStore};
+
+/// Server-wide values kept in the database so every instance shares them.
+#[async_trait]
+pub trait SettingsStore: Send + Sync {
+    /// Returns the stored secret called `name`, storing `candidate` first if there is none.
+    /// Concurrent callers all get the same value.
+    async fn secret_or_insert(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
+}
+
+/// Housekeeping across areas.
+#[async_trait]
+pub trait MaintenanceStore: Send + Sync {
+    /// Deletes flows, tokens and captcha records that expired before `now`; returns how many rows.
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// Cheap round trip for `/health`.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Everything the services need from a database.
+pub trait Store:
+    RegistryStore + OutboxStore + CaptchaStore + TokenStore + SettingsStore + MaintenanceStore
+{
+}
+
+impl<T> Store for T where
+    T: RegistryStore + OutboxStore + CaptchaStore + TokenStore + SettingsStore + MaintenanceStore
+{
+}
+
+/// Opens the backend named by the URL scheme and brings its schema up to date.
+pub async fn connect(url: &str, max_connections: u32) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(sqlite::SqliteStore::connect(url, max_connections).await?))
+    } else {
+        Err(StoreError::Unsupported(url.split(':').next().unwrap_or_default().to_owned()))
+    }
+}

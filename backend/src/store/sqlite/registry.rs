@@ -1,0 +1,125 @@
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use clave_domain::{
+    Identification,
+    contact::{Email, Landline, Mobile},
+};
+use sqlx::{FromRow, Row, sqlite::SqliteRow};
+
+use super::SqliteStore;
+use crate::{
+    clock::to_millis,
+    registry::Affiliate,
+    store::{RegistryStore, StoreError, UpsertOutcome},
+};
+
+const COLUMNS: &str = "id_kind, id_number, names, surnames, birth_date, email, mobile, landline, employer, \
+                       first_contribution, huella_registrada, nationality";
+
+#[async_trait]
+impl RegistryStore for SqliteStore {
+    async fn upsert_affiliates(
+        &self,
+        rows: &[Affiliate],
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<Vec<UpsertOutcome>, StoreError> {
+        let now = to_millis(now);
+        let mut tx = self.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(rows.len());
+        for row in rows {
+            let existing = sqlx::query(&format!("SELECT {COLUMNS} FROM affiliates WHERE id_number = ?"))
+                .bind(row.identification.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| AffiliateRow::from_row(&r))
+                .transpose()?;
+            let outcome = match existing {
+                Some(AffiliateRow(Some(current))) if current == *row => UpsertOutcome::Unchanged,
+                Some(_) => UpsertOutcome::Updated,
+                None => UpsertOutcome::Inserted,
+            };
+            if outcome != UpsertOutcome::Unchanged {
+                sqlx::query(&format!(
+                    "INSERT INTO affiliates ({COLUMNS}, created_at, updated_at) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                     ON CONFLICT (id_number) DO UPDATE SET id_kind = excluded.id_kind, names = excluded.names, \
+                     surnames = excluded.surnames, birth_date = excluded.birth_date, email = excluded.email, \
+                     mobile = excluded.mobile, landline = excluded.landline, employer = excluded.employer, \
+                     first_contribution = excluded.first_contribution, \
+                     huella_registrada = excluded.huella_registrada, nationality = excluded.nationality, \
+                     updated_at = excluded.updated_at"
+                ))
+                .bind(kind_str(&row.identification))
+                .bind(row.identification.as_str())
+                .bind(&row.names)
+                .bind(&row.surnames)
+                .bind(row.birth_date.to_string())
+                .bind(row.email.as_ref().map(Email::as_str))
+                .bind(row.mobile.as_ref().map(Mobile::as_str))
+                .bind(row.landline.as_ref().map(Landline::as_str))
+                .bind(&row.employer)
+                .bind(row.first_contribution.map(|d| d.to_string()))
+                .bind(row.huella_registrada)
+                .bind(&row.nationality)
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            outcomes.push(outcome);
+        }
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(outcomes)
+    }
+
+    async fn count_affiliates(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM affiliates").fetch_one(&self.pool).await?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
+    async fn find_affiliate(&self, id: &Identification) -> Result<Option<Affiliate>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM affiliates WHERE id_number = ?"))
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| AffiliateRow::from_row(&r)).transpose()?.and_then(|r| r.0))
+    }
+}
+
+fn kind_str(id: &Identification) -> &'static str {
+    match id {
+        Identification::Cedula(_) => "cedula",
+        Identification::Foreigner(_) => "extranjero",
+    }
+}
+
+/// A registry row; `None` when a stored value no longer parses (then an upsert rewrites it).
+struct AffiliateRow(Option<Affiliate>);
+
+impl<'r> FromRow<'r, SqliteRow> for AffiliateRow {
+    fn from_row(r: &'r SqliteRow) -> Result<Self, sqlx::Error> {
+        let date = |s: String| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+        let opt = |v: Option<String>| v.filter(|s| !s.is_empty());
+        let affiliate = (|| {
+            Some(Affiliate {
+                identification: Identification::parse(&r.try_get::<String, _>("id_number").ok()?).ok()?,
+                names: r.try_get("names").ok()?,
+                surnames: r.try_get("surnames").ok()?,
+                birth_date: date(r.try_get("birth_date").ok()?)?,
+                email: opt(r.try_get("email").ok()?).and_then(|e| Email::parse(&e).ok()),
+                mobile: opt(r.try_get("mobile").ok()?).and_then(|e| Mobile::parse(&e).ok()),
+                landline: opt(r.try_get("landline").ok()?).and_then(|e| Landline::parse(&e).ok()),
+                employer: r.try_get("employer").ok()?,
+                first_contribution: opt(r.try_get("first_contribution").ok()?).and_then(date),
+                huella_registrada: r.try_get("huella_registrada").ok()?,
+                nationality: r.try_get("nationality").ok()?,
+            })
+        })();
+        Ok(Self(affiliate))
+    }
+}
