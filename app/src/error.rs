@@ -1,0 +1,43 @@
+//! The error every server function returns. Expected outcomes are values of each function's own
+//! result type; this enum is only for what went wrong.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// A failed server call, as the browser sees it. Never carries internal details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist (or is not available in this configuration).
+    #[error("no encontrado")]
+    NotFound,
+    /// Over capacity: try again after the given seconds (the response also has `Retry-After`).
+    #[error("servicio ocupado")]
+    Busy { retry_after_secs: u64 },
+    /// The database or another dependency is down; nothing was changed.
+    #[error("servicio no disponible")]
+    Unavailable,
+    /// Anything unexpected; details are only in the server log.
+    #[error("error interno")]
+    Internal,
+    /// The request never reached the function or its answer could not be read.
+    #[error("error de comunicación: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}
+
+impl AppError {
+    /// The translation key of the message shown to the person.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Busy { .. } | Self::Unavailable | Self::Transport(_))
+    }
+}

@@ -1,0 +1,42 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::i18n::{t, use_i18n};
+
+/// `/`: what the service is and where each flow starts. Each flow adds its own card here.
+#[component]
+pub fn Home() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text="" />
+        <section class="hero" aria-labelledby="home-title">
+            <h1 id="home-title">{t!(i18n, home_title)}</h1>
+            <p class="lead">{t!(i18n, home_intro)}</p>
+        </section>
+        <section aria-labelledby="services-title">
+            <h2 id="services-title">{t!(i18n, home_services_title)}</h2>
+            <ul class="card-grid">
+                <li class="card">
+                    <h3>{t!(i18n, home_help_card_title)}</h3>
+                    <p>{t!(i18n, home_help_card_body)}</p>
+                    <A href="/ayuda" attr:class="button button-secondary">{t!(i18n, home_help_card_link)}</A>
+                </li>
+            </ul>
+        </section>
+        <section class="two-col">
+            <div class="panel">
+                <h2>{t!(i18n, home_before_title)}</h2>
+                <ul class="checklist">
+                    <li>{t!(i18n, home_before_id)}</li>
+                    <li>{t!(i18n, home_before_email)}</li>
+                    <li>{t!(i18n, home_before_phones)}</li>
+                </ul>
+            </div>
+            <div class="panel panel-notice">
+                <h2>{t!(i18n, home_safety_title)}</h2>
+                <p>{t!(i18n, home_safety_body)}</p>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,83 @@
+//! The HTML document and the router.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    components::layout::Layout,
+    i18n::{I18nContextProvider, t_string, use_i18n},
+    pages::{dev_mail::DevMail, help::Help, home::Home, not_found::NotFound},
+};
+
+/// The document served for every page. On the server it also adopts the request's CSP nonce, so
+/// the hydration scripts carry the nonce the `Content-Security-Policy` header names.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: language context, layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Tells end-to-end tests (and nothing else) that the wasm has taken over the page.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <I18nContextProvider ssr_lang_header_getter=spanish_unless_chosen()>
+            <Head />
+            <Router>
+                <Layout>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=Home />
+                        <Route path=path!("/ayuda") view=Help />
+                        <Route path=path!("/dev/correo") view=DevMail />
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Head() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/clave.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Meta name="description" content=move || t_string!(i18n, home_intro) />
+        <Meta name="theme-color" content="#0b4f8a" />
+        <Title formatter=move |page: String| {
+            if page.is_empty() { "Clave IESS".to_owned() } else { format!("{page} · Clave IESS") }
+        } />
+    }
+}
+
+/// Spanish (Ecuador) is the language of the service: the browser's `Accept-Language` is ignored
+/// and only the visitor's explicit choice (a cookie) switches to English.
+fn spanish_unless_chosen() -> leptos_use::UseLocalesOptions {
+    leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None)
+}
