@@ -1,0 +1,209 @@
+//! HTTP tests: the router called in-process, on an in-memory database and a manual clock.
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, Response, StatusCode, header},
+};
+use clave_backend::{
+    Services,
+    clock::ManualClock,
+    config::{MailTransportKind, Settings},
+    store::sqlite::SqliteStore,
+};
+use http_body_util::BodyExt as _;
+use leptos::prelude::LeptosOptions;
+use tower::ServiceExt as _;
+
+const ORIGIN: &str = "http://127.0.0.1:3000";
+
+struct TestApp {
+    router: Router,
+    store: SqliteStore,
+}
+
+async fn app_with(settings: Settings, clock: ManualClock) -> TestApp {
+    let store = SqliteStore::in_memory().await.expect("store");
+    let services = Services::new(settings, Arc::new(store.clone()), Arc::new(clock)).await.expect("services");
+    let leptos = LeptosOptions::builder().output_name("clave").build();
+    TestApp { router: super::router(services, leptos, crate::telemetry::metrics()), store }
+}
+
+async fn app() -> TestApp {
+    app_with(Settings::default(), ManualClock::at_institute_time(2026, 11, 23, 10, 0, 0)).await
+}
+
+async fn send(app: &TestApp, request: Request<Body>) -> Response<Body> {
+    app.router.clone().oneshot(request).await.expect("infallible")
+}
+
+async fn body_text(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).expect("request")
+}
+
+fn server_fn(path: &str, origin: Option<&str>) -> Request<Body> {
+    let mut r = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(o) = origin {
+        r = r.header(header::ORIGIN, o);
+    }
+    r.body(Body::empty()).expect("request")
+}
+
+fn nonce_of(csp: &str) -> String {
+    let start = csp.find("'nonce-").expect("nonce in CSP") + "'nonce-".len();
+    csp[start..].split('\'').next().expect("nonce end").to_owned()
+}
+
+#[tokio::test]
+async fn the_home_page_is_served_in_spanish_with_every_security_header() {
+    let app = app().await;
+    let response = send(&app, get("/")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let h = response.headers().clone();
+    let csp = h[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii");
+    for directive in
+        ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "'wasm-unsafe-eval'"]
+    {
+        assert!(csp.contains(directive), "{directive} missing in {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(h[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(h[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(h[header::CACHE_CONTROL], "no-store");
+    assert!(!h.contains_key(header::STRICT_TRANSPORT_SECURITY), "no HSTS over plain http");
+    let html = body_text(response).await;
+    assert!(html.contains("Su clave de afiliado, en línea y segura"), "{html}");
+    assert!(html.contains("lang=\"es\""), "the document declares Spanish");
+}
+
+#[tokio::test]
+async fn every_inline_script_carries_the_nonce_of_its_own_response() {
+    let app = app().await;
+    let first = send(&app, get("/")).await;
+    let nonce = nonce_of(first.headers()[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii"));
+    let html = body_text(first).await;
+    // An empty `<script></script>` (a hydration placeholder of leptos_i18n) never runs: browsers
+    // skip inline scripts without text before any CSP check.
+    let scripts = html.matches("<script").count() - html.matches("<script></script>").count();
+    assert!(scripts >= 2, "{html}");
+    let with_nonce = html.matches(&format!("<script nonce=\"{nonce}\">")).count()
+        + html.matches(&format!("<script type=\"module\" nonce=\"{nonce}\">")).count();
+    assert_eq!(with_nonce, scripts, "{html}");
+
+    let second = send(&app, get("/")).await;
+    let other = nonce_of(second.headers()[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii"));
+    assert_ne!(nonce, other, "a nonce is never reused");
+    assert!(nonce.len() >= 22, "at least 128 bits");
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_the_site_is_served_over_tls() {
+    let mut settings = Settings::default();
+    settings.server.base_url = "https://clave.example.ec".parse().expect("url");
+    let app = app_with(settings, ManualClock::at_institute_time(2026, 11, 23, 10, 0, 0)).await;
+    let response = send(&app, get("/")).await;
+    assert!(
+        response.headers()[header::STRICT_TRANSPORT_SECURITY].to_str().expect("ascii").contains("max-age=")
+    );
+}
+
+#[tokio::test]
+async fn a_server_function_answers_calls_from_the_site_itself() {
+    let app = app().await;
+    let response = send(&app, server_fn("/api/ayuda/videollamada", Some(ORIGIN))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // Monday 10:00 in Guayaquil: the desk is open.
+    assert_eq!(body_text(response).await, "true");
+}
+
+#[tokio::test]
+async fn server_functions_read_the_injected_clock() {
+    let app = app_with(Settings::default(), ManualClock::at_institute_time(2026, 11, 21, 10, 0, 0)).await;
+    let response = send(&app, server_fn("/api/ayuda/videollamada", Some(ORIGIN))).await;
+    assert_eq!(body_text(response).await, "false", "Saturday: closed");
+}
+
+#[tokio::test]
+async fn a_server_function_refuses_a_foreign_or_missing_origin() {
+    let app = app().await;
+    for origin in [Some("https://evil.example"), Some("http://127.0.0.1:3001"), Some("null"), None] {
+        let response = send(&app, server_fn("/api/ayuda/videollamada", origin)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{origin:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_server_function_refuses_get() {
+    let app = app().await;
+    let request = Request::get("/api/ayuda/videollamada").header(header::ORIGIN, ORIGIN).body(Body::empty());
+    let response = send(&app, request.expect("request")).await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_before_it_is_read() {
+    let app = app().await;
+    let big = "x".repeat(Settings::default().server.body_limit_bytes + 1);
+    let request = Request::post("/api/ayuda/videollamada")
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, big.len())
+        .body(Body::from(big))
+        .expect("request");
+    assert_eq!(send(&app, request).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn an_unknown_address_is_a_404_page() {
+    let app = app().await;
+    let response = send(&app, get("/no/existe")).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(body_text(response).await.contains("No encontramos esta página"));
+}
+
+#[tokio::test]
+async fn health_reports_the_database() {
+    let app = app().await;
+    let response = send(&app, get("/health")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(body_text(response).await, r#"{"status":"ok"}"#);
+
+    app.store.pool().close().await;
+    let response = send(&app, get("/health")).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn the_dev_mailbox_exists_only_when_it_is_the_transport() {
+    let app = app().await;
+    let response = send(&app, server_fn("/api/dev/correo", Some(ORIGIN))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(body_text(response).await, "[]");
+
+    let mut settings = Settings::default();
+    settings.mail.transport = MailTransportKind::Smtp;
+    settings.mail.smtp.host = "smtp.example.ec".into();
+    let smtp = app_with(settings, ManualClock::at_institute_time(2026, 11, 23, 10, 0, 0)).await;
+    let response = send(&smtp, server_fn("/api/dev/correo", Some(ORIGIN))).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let page = send(&smtp, get("/dev/correo")).await;
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template() {
+    let app = app().await;
+    send(&app, get("/ayuda")).await;
+    let text = body_text(send(&app, get("/metrics")).await).await;
+    assert!(text.contains("clave_http_requests_total"), "{text}");
+    assert!(text.contains("route=\"/ayuda\""), "{text}");
+    assert!(text.contains("clave_hashing_slots"), "{text}");
+}
