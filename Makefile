@@ -1,0 +1,39 @@
+# The two commands of the README:
+#   make run    install what is missing, build, and serve Clave on http://127.0.0.1:3000
+#   make test   install what is missing, then every check and test (what CI runs)
+
+# wasm-opt (npm package binaryen) is used by cargo-leptos for release builds.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test tools tools-test fmt lint rust-test build e2e watch
+
+run: tools
+	cargo leptos serve --release
+
+test: tools-test fmt lint rust-test build e2e
+
+tools:
+	scripts/ensure-tools.sh build
+
+tools-test:
+	scripts/ensure-tools.sh test
+
+fmt:
+	cargo fmt --all --check
+
+lint:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
+rust-test:
+	cargo test --all-targets
+
+build:
+	cargo leptos build --release
+
+e2e:
+	cd end2end && npx playwright test
+
+# The development loop: rebuilds and reloads the browser on every change.
+watch: tools
+	cargo leptos watch

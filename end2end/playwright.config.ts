@@ -1,0 +1,47 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// The suite runs the release server built by `make test` against a fresh SQLite database and
+// the dev mailbox, in Debian's Chromium (Playwright's own browser downloads are not available).
+const PORT = 3100;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: BASE_URL,
+    locale: 'es-EC',
+    timezoneId: 'America/Guayaquil',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions: chromium } },
+    { name: 'phone', use: { ...devices['Pixel 7'], launchOptions: chromium } },
+  ],
+  webServer: {
+    command: 'rm -rf target/e2e && mkdir -p target/e2e && exec target/release/server',
+    cwd: '..',
+    url: `${BASE_URL}/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      CLAVE_DATABASE__URL: 'sqlite://target/e2e/clave.db',
+      CLAVE_SERVER__LISTEN: `127.0.0.1:${PORT}`,
+      CLAVE_SERVER__BASE_URL: BASE_URL,
+      CLAVE_SERVER__LOG_FILTER: 'warn',
+      LEPTOS_SITE_ROOT: 'target/site',
+    },
+  },
+});

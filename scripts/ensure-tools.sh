@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what building and testing Clave needs, skipping whatever is already there.
+#   scripts/ensure-tools.sh build   wasm target, cargo-leptos, wasm-bindgen-cli, Node.js, npm packages
+#   scripts/ensure-tools.sh test    the same, plus Debian's Chromium for the end-to-end tests
+# Only package registries are reachable from our machines: every tool comes from crates.io, npm or
+# Debian, never from a download of a prebuilt binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 with --locked needs a newer rustc than our machines have
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "Installing Debian packages: $*"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+    say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"
+    cargo install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+  # The CLI must be exactly the wasm-bindgen version in Cargo.lock.
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    say "Installing wasm-bindgen-cli $want"
+    cargo install wasm-bindgen-cli --version "$want" --locked --force
+  fi
+}
+
+ensure_node() {
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+  fi
+  # `npm ci` only when the lock file changed since the last install.
+  if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    say "Installing npm packages (Playwright, axe-core, binaryen's wasm-opt)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium fonts-dejavu-core
+  fi
+}
+
+case "${1:-build}" in
+  build) ensure_rust_tools; ensure_node ;;
+  test) ensure_rust_tools; ensure_node; ensure_chromium ;;
+  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+esac
