@@ -1,7 +1,5 @@
 //! Contact data the institute writes to: email, mobile and landline numbers (Ecuador).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// Why a contact value was refused.
@@ -151,27 +149,7 @@ fn mask_middle(s: &str, keep_start: usize, keep_end: usize) -> String {
     s.chars().enumerate().map(|(i, c)| if i < keep_start || i + keep_end >= n { c } else { '*' }).collect()
 }
 
-macro_rules! string_newtype {
-    ($($ty:ident),*) => {$(
-        impl TryFrom<String> for $ty {
-            type Error = ContactError;
-            fn try_from(s: String) -> Result<Self, Self::Error> {
-                Self::parse(&s)
-            }
-        }
-        impl From<$ty> for String {
-            fn from(v: $ty) -> String {
-                v.0
-            }
-        }
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    )*};
-}
-string_newtype!(Email, Mobile, Landline);
+crate::newtype::parsed_string!(Email: ContactError, Mobile: ContactError, Landline: ContactError);
 
 #[cfg(test)]
 mod tests {

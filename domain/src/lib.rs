@@ -11,6 +11,7 @@ pub mod birth_date;
 pub mod captcha;
 pub mod contact;
 pub mod identification;
+mod newtype;
 pub mod password;
 mod text;
 

@@ -1,7 +1,6 @@
 //! The Ecuadorian cédula de identidad.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -150,12 +149,6 @@ impl CedulaError {
     }
 }
 
-impl fmt::Display for Cedula {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// Prints only the masked form, so a cédula never reaches a log through `{:?}`.
 impl fmt::Debug for Cedula {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -163,33 +156,7 @@ impl fmt::Debug for Cedula {
     }
 }
 
-impl FromStr for Cedula {
-    type Err = CedulaError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for Cedula {
-    type Error = CedulaError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Cedula> for String {
-    fn from(cedula: Cedula) -> Self {
-        cedula.0
-    }
-}
-
-impl AsRef<str> for Cedula {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
+crate::newtype::parsed_string!(Cedula: CedulaError);
 
 #[cfg(test)]
 mod tests {

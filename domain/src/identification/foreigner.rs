@@ -1,7 +1,6 @@
 //! The personal identification code the institute issues to foreigners without a cédula.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -178,12 +177,6 @@ impl SerialOutOfRange {
     }
 }
 
-impl fmt::Display for ForeignerCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// Prints only the masked form, so a code never reaches a log through `{:?}`.
 impl fmt::Debug for ForeignerCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -191,33 +184,7 @@ impl fmt::Debug for ForeignerCode {
     }
 }
 
-impl FromStr for ForeignerCode {
-    type Err = ForeignerCodeError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for ForeignerCode {
-    type Error = ForeignerCodeError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<ForeignerCode> for String {
-    fn from(code: ForeignerCode) -> Self {
-        code.0
-    }
-}
-
-impl AsRef<str> for ForeignerCode {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
+crate::newtype::parsed_string!(ForeignerCode: ForeignerCodeError);
 
 #[cfg(test)]
 mod tests {
