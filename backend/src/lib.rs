@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod hashing;
 pub mod mail;
+pub mod password_policy;
 pub mod purge;
 pub mod registry;
 pub mod secret;
