@@ -34,10 +34,3 @@ impl FromServerFnError for AppError {
         Self::Transport(value.to_string())
     }
 }
-
-impl AppError {
-    /// The translation key of the message shown to the person.
-    pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Busy { .. } | Self::Unavailable | Self::Transport(_))
-    }
-}
