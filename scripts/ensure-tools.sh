@@ -40,6 +40,12 @@ ensure_node() {
   if ! command -v npm >/dev/null 2>&1; then
     apt_install nodejs npm
   fi
+  local major
+  major=$(node --version | sed 's/^v\([0-9]*\).*/\1/')
+  if [ "$major" -lt 20 ]; then
+    echo "Playwright needs Node.js 20 or newer; this machine has $(node --version)." >&2
+    exit 1
+  fi
   # `npm ci` only when the lock file changed since the last install.
   if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     say "Installing npm packages (Playwright, axe-core, binaryen's wasm-opt)"
