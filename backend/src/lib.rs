@@ -4,9 +4,12 @@
 //! time rule is tested by moving a clock instead of sleeping.
 
 pub mod captcha;
+pub mod challenge;
 pub mod channels;
 pub mod clock;
 pub mod config;
+pub mod flows;
+pub mod generation;
 pub mod hashing;
 pub mod mail;
 pub mod password_policy;

@@ -2,8 +2,10 @@
 //! source of truth for every counter, token and flow step; every change that a limit depends on
 //! is one atomic statement, so parallel requests and several instances can never exceed a limit.
 
+mod attempts;
 mod captcha;
 mod error;
+mod flows;
 mod outbox;
 mod registry;
 pub mod sqlite;
@@ -12,8 +14,12 @@ mod tokens;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use attempts::{
+    AttemptCount, AttemptLimits, AttemptProcess, AttemptStore, Reservation, SecurityProfileStore,
+};
 pub use captcha::CaptchaStore;
 pub use error::StoreError;
+pub use flows::{FlowAdvance, FlowStore, StoredFlow};
 pub use outbox::{ClaimedMail, DevMail, OutboxStore};
 pub use registry::{RegistryStore, UpsertOutcome};
 pub use tokens::{TokenRecord, TokenStore};
@@ -37,12 +43,28 @@ pub trait MaintenanceStore: Send + Sync {
 
 /// Everything the services need from a database.
 pub trait Store:
-    RegistryStore + OutboxStore + CaptchaStore + TokenStore + SettingsStore + MaintenanceStore
+    RegistryStore
+    + OutboxStore
+    + CaptchaStore
+    + TokenStore
+    + SettingsStore
+    + MaintenanceStore
+    + FlowStore
+    + AttemptStore
+    + SecurityProfileStore
 {
 }
 
 impl<T> Store for T where
-    T: RegistryStore + OutboxStore + CaptchaStore + TokenStore + SettingsStore + MaintenanceStore
+    T: RegistryStore
+        + OutboxStore
+        + CaptchaStore
+        + TokenStore
+        + SettingsStore
+        + MaintenanceStore
+        + FlowStore
+        + AttemptStore
+        + SecurityProfileStore
 {
 }
 

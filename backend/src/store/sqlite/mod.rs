@@ -1,7 +1,9 @@
 //! The embedded backend: one SQLite file in WAL mode with foreign keys on. Migrations are compiled
 //! into the binary.
 
+mod attempts;
 mod captcha;
+mod flows;
 mod outbox;
 mod registry;
 mod tokens;

@@ -1,0 +1,178 @@
+//! Wizard flows kept on the server (DESIGN §2): the browser holds a random [`FlowId`] in an
+//! HttpOnly cookie, the database a row keyed by its SHA-256 with the current step and a per-kind
+//! state. Every step change is a compare-and-set on (id, version, step), so a step called twice,
+//! out of order, after expiry or with another kind's id changes nothing.
+
+use std::time::Duration;
+
+use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Utc};
+use rand::RngCore as _;
+use serde::{Serialize, de::DeserializeOwned};
+use sha2::{Digest as _, Sha256};
+
+use crate::store::{FlowAdvance, FlowStore, StoreError, StoredFlow};
+
+/// 256 random bits.
+const FLOW_ID_BYTES: usize = 32;
+
+/// The id the browser holds. Never logged, never serialised; only its hash is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FlowId(String);
+
+impl FlowId {
+    /// A fresh id from the operating system's CSPRNG.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; FLOW_ID_BYTES];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// Accepts only the exact shape [`FlowId::generate`] produces (43 canonical base64url
+    /// characters, no padding, no whitespace), so junk never reaches a query.
+    pub fn parse(input: &str) -> Option<Self> {
+        let decoded = URL_SAFE_NO_PAD.decode(input).ok()?;
+        (decoded.len() == FLOW_ID_BYTES && URL_SAFE_NO_PAD.encode(&decoded) == input)
+            .then(|| Self(input.to_owned()))
+    }
+
+    /// The value for the cookie.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// What the database stores and looks up.
+    pub fn hash(&self) -> FlowHash {
+        FlowHash(Sha256::digest(self.0.as_bytes()).into())
+    }
+}
+
+impl std::fmt::Debug for FlowId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FlowId([REDACTED])")
+    }
+}
+
+/// The SHA-256 of a [`FlowId`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowHash([u8; 32]);
+
+impl FlowHash {
+    pub fn as_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+/// Which wizard a flow belongs to; an id of one kind is never found as another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FlowKind {
+    Generation,
+    Recovery,
+    Unlock,
+}
+
+impl FlowKind {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Generation => "generation",
+            Self::Recovery => "recovery",
+            Self::Unlock => "unlock",
+        }
+    }
+}
+
+/// A wizard's steps, stored as short strings.
+pub trait FlowStep: Copy + Eq {
+    /// The stored form.
+    fn as_str(self) -> &'static str;
+}
+
+/// A per-kind state kept as JSON in the flow row.
+pub trait FlowState: Serialize + DeserializeOwned {
+    const KIND: FlowKind;
+    type Step: FlowStep;
+}
+
+/// A loaded flow at a known step and version.
+#[derive(Debug)]
+pub struct Flow<S> {
+    pub state: S,
+    /// The compare-and-set token for [`advance`].
+    pub version: i64,
+}
+
+/// Why a flow operation failed. "Not found" is not an error: it is `Ok(None)` / `Ok(false)`.
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The stored state does not deserialise (a deploy changed its shape): treat as unexpected.
+    #[error("el estado del trámite no es válido")]
+    State(#[from] serde_json::Error),
+}
+
+/// Creates a flow of `S::KIND` at `step`, valid for `ttl` from `now`.
+pub async fn create<S: FlowState>(
+    store: &dyn FlowStore,
+    step: S::Step,
+    state: &S,
+    ttl: Duration,
+    now: DateTime<Utc>,
+) -> Result<FlowId, FlowError> {
+    let id = FlowId::generate();
+    let flow = StoredFlow {
+        kind: S::KIND.as_str().to_owned(),
+        step: step.as_str().to_owned(),
+        state: serde_json::to_string(state)?,
+        version: 0,
+        expires_at: now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX),
+    };
+    store.insert_flow(&id.hash(), &flow, now).await?;
+    Ok(id)
+}
+
+/// The flow when it exists, is of `S::KIND`, is unexpired at `now` and is at `step`.
+pub async fn load<S: FlowState>(
+    store: &dyn FlowStore,
+    id: &FlowId,
+    step: S::Step,
+    now: DateTime<Utc>,
+) -> Result<Option<Flow<S>>, FlowError> {
+    let Some(stored) = store.load_flow(&id.hash(), S::KIND.as_str(), now).await? else { return Ok(None) };
+    if stored.step != step.as_str() {
+        return Ok(None);
+    }
+    Ok(Some(Flow { state: serde_json::from_str(&stored.state)?, version: stored.version }))
+}
+
+/// Moves a flow loaded at `from` (and `loaded.version`) to `to` with `state`. `false` means it
+/// changed since it was loaded, expired or was never there: nothing was written.
+pub async fn advance<S: FlowState>(
+    store: &dyn FlowStore,
+    id: &FlowId,
+    loaded_version: i64,
+    from: S::Step,
+    to: S::Step,
+    state: &S,
+    now: DateTime<Utc>,
+) -> Result<bool, FlowError> {
+    let state = serde_json::to_string(state)?;
+    let change = FlowAdvance {
+        kind: S::KIND.as_str(),
+        version: loaded_version,
+        from_step: from.as_str(),
+        to_step: to.as_str(),
+        state: &state,
+        now,
+    };
+    Ok(store.advance_flow(&id.hash(), change).await?)
+}
+
+/// Ends a flow (finished or abandoned).
+pub async fn delete(store: &dyn FlowStore, id: &FlowId) -> Result<bool, FlowError> {
+    Ok(store.delete_flow(&id.hash()).await?)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,200 @@
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use clave_domain::Identification;
+use sqlx::Row as _;
+
+use super::SqliteStore;
+use crate::{
+    clock::to_millis,
+    store::{
+        AttemptCount, AttemptLimits, AttemptProcess, AttemptStore, Reservation, SecurityProfileStore,
+        StoreError,
+    },
+};
+
+#[async_trait]
+impl AttemptStore for SqliteStore {
+    async fn reserve_attempt(
+        &self,
+        subject: &str,
+        process: AttemptProcess,
+        today: NaiveDate,
+        limits: AttemptLimits,
+        now: DateTime<Utc>,
+    ) -> Result<Reservation, StoreError> {
+        let today = today.to_string();
+        sqlx::query(
+            "INSERT INTO attempt_counters (subject, process, day, day_count, total, updated_at) \
+             VALUES (?, ?, ?, 0, 0, ?) ON CONFLICT (subject, process) DO NOTHING",
+        )
+        .bind(subject)
+        .bind(process.as_str())
+        .bind(&today)
+        .bind(to_millis(now))
+        .execute(&self.pool)
+        .await?;
+        // The limit check and the increment are one statement: the row lock serialises racers.
+        let reserved = sqlx::query(
+            "UPDATE attempt_counters SET \
+                 day_count = CASE WHEN day = ?1 THEN day_count + 1 ELSE 1 END, \
+                 day = ?1, total = total + 1, updated_at = ?2 \
+             WHERE subject = ?3 AND process = ?4 AND total < ?5 AND (day <> ?1 OR day_count < ?6) \
+             RETURNING day_count, total",
+        )
+        .bind(&today)
+        .bind(to_millis(now))
+        .bind(subject)
+        .bind(process.as_str())
+        .bind(i64::from(limits.total))
+        .bind(i64::from(limits.per_day))
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(row) = reserved {
+            let day_count = count(row.try_get("day_count")?);
+            let total = count(row.try_get("total")?);
+            let left_total = limits.total.saturating_sub(total);
+            let left_today = limits.per_day.saturating_sub(day_count).min(left_total);
+            return Ok(Reservation::Reserved { left_today, left_total });
+        }
+        // Refused: read the row only to say which limit refused it.
+        let stored = self.attempt_count(subject, process).await?;
+        Ok(if stored.total >= limits.total { Reservation::Blocked } else { Reservation::DailyLimitReached })
+    }
+
+    async fn refund_attempt(
+        &self,
+        subject: &str,
+        process: AttemptProcess,
+        reserved_on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE attempt_counters SET \
+                 day_count = CASE WHEN day = ?1 AND day_count > 0 THEN day_count - 1 ELSE day_count END, \
+                 total = total - 1, updated_at = ?2 \
+             WHERE subject = ?3 AND process = ?4 AND total > 0",
+        )
+        .bind(reserved_on.to_string())
+        .bind(to_millis(now))
+        .bind(subject)
+        .bind(process.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn attempt_count(
+        &self,
+        subject: &str,
+        process: AttemptProcess,
+    ) -> Result<AttemptCount, StoreError> {
+        let row = sqlx::query(
+            "SELECT day, day_count, total FROM attempt_counters WHERE subject = ? AND process = ?",
+        )
+        .bind(subject)
+        .bind(process.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(AttemptCount::default()) };
+        let day: String = row.try_get("day")?;
+        let day_count = count(row.try_get("day_count")?);
+        Ok(AttemptCount {
+            day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok().filter(|_| day_count > 0),
+            day_count,
+            total: count(row.try_get("total")?),
+        })
+    }
+
+    async fn clear_attempts(&self, subject: &str, process: AttemptProcess) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM attempt_counters WHERE subject = ? AND process = ?")
+            .bind(subject)
+            .bind(process.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+#[async_trait]
+impl SecurityProfileStore for SqliteStore {
+    async fn has_clave(&self, id: &Identification) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM security_profiles WHERE id_number = ?")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+}
+
+/// Counters are never negative; a corrupt negative value reads as zero.
+fn count(stored: i64) -> u32 {
+    u32::try_from(stored).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: AttemptLimits = AttemptLimits { per_day: 3, total: 9 };
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, d).expect("date")
+    }
+
+    async fn reserve(store: &SqliteStore, process: AttemptProcess, d: u32) -> Reservation {
+        store.reserve_attempt("s", process, day(d), LIMITS, DateTime::default()).await.expect("db")
+    }
+
+    #[tokio::test]
+    async fn reservations_count_per_day_and_in_total_per_process() {
+        let store = SqliteStore::in_memory().await.expect("store");
+        let left = |today, total| Reservation::Reserved { left_today: today, left_total: total };
+        assert_eq!(reserve(&store, AttemptProcess::Generation, 2).await, left(2, 8));
+        assert_eq!(reserve(&store, AttemptProcess::Generation, 2).await, left(1, 7));
+        assert_eq!(reserve(&store, AttemptProcess::Generation, 2).await, left(0, 6));
+        assert_eq!(reserve(&store, AttemptProcess::Generation, 2).await, Reservation::DailyLimitReached);
+        assert_eq!(reserve(&store, AttemptProcess::Recovery, 2).await, left(2, 8), "a separate counter");
+        assert_eq!(reserve(&store, AttemptProcess::Generation, 3).await, left(2, 5));
+        let count = store.attempt_count("s", AttemptProcess::Generation).await.expect("db");
+        assert_eq!(count, AttemptCount { day: Some(day(3)), day_count: 1, total: 4 });
+    }
+
+    #[tokio::test]
+    async fn the_total_blocks_whatever_the_day_until_cleared() {
+        let store = SqliteStore::in_memory().await.expect("store");
+        for d in [2, 2, 2, 3, 3, 3, 4, 4] {
+            assert!(matches!(
+                reserve(&store, AttemptProcess::Generation, d).await,
+                Reservation::Reserved { .. }
+            ));
+        }
+        assert_eq!(
+            reserve(&store, AttemptProcess::Generation, 4).await,
+            Reservation::Reserved { left_today: 0, left_total: 0 }
+        );
+        assert_eq!(reserve(&store, AttemptProcess::Generation, 5).await, Reservation::Blocked);
+        assert!(store.clear_attempts("s", AttemptProcess::Generation).await.expect("db"));
+        assert_eq!(
+            reserve(&store, AttemptProcess::Generation, 5).await,
+            Reservation::Reserved { left_today: 2, left_total: 8 }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refund_gives_back_the_day_it_was_reserved_on_and_never_goes_below_zero() {
+        let store = SqliteStore::in_memory().await.expect("store");
+        let refund = |d| store.refund_attempt("s", AttemptProcess::Generation, day(d), DateTime::default());
+        refund(2).await.expect("a refund without a row is harmless");
+        reserve(&store, AttemptProcess::Generation, 2).await;
+        reserve(&store, AttemptProcess::Generation, 2).await;
+        refund(2).await.expect("db");
+        let count = store.attempt_count("s", AttemptProcess::Generation).await.expect("db");
+        assert_eq!((count.day_count, count.total), (1, 1));
+        refund(1).await.expect("db");
+        let count = store.attempt_count("s", AttemptProcess::Generation).await.expect("db");
+        assert_eq!((count.day_count, count.total), (1, 0), "another day's refund only returns the total");
+        refund(2).await.expect("db");
+        let count = store.attempt_count("s", AttemptProcess::Generation).await.expect("db");
+        assert_eq!((count.day_count, count.total), (1, 0));
+    }
+}
