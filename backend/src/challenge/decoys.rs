@@ -1,9 +1,11 @@
-//! Plausible wrong options: fictitious Ecuadorian employers, nearby years, other phone endings.
+//! Plausible wrong options: employers of other affiliates, nearby years, other phone endings.
 
 use chrono::{Datelike as _, NaiveDate};
 use rand::{Rng, seq::SliceRandom as _};
 
-/// Fictitious but plausible employers. None is a real company; any likeness is accidental.
+/// Fictitious but plausible employers, used only after the registry's own when a registry (the
+/// demo one) has too few employers to fill a question. None is a real company; any likeness is
+/// accidental.
 pub(crate) const EMPLOYERS: &[&str] = &[
     "Distribuidora Andina del Pacífico S.A.",
     "Comercializadora Los Ríos Cía. Ltda.",
@@ -36,11 +38,28 @@ const WORKING_AGE: i32 = 15;
 /// Decoy years lie within this distance of the true year.
 const YEAR_SPREAD: i32 = 6;
 
-/// `count` employers of the built-in list, none equal to `actual`.
-pub(crate) fn employers(actual: &str, count: usize, rng: &mut impl Rng) -> Vec<String> {
-    let others: Vec<&str> =
-        EMPLOYERS.iter().copied().filter(|e| !e.eq_ignore_ascii_case(actual.trim())).collect();
-    others.choose_multiple(rng, count).map(|e| (*e).to_owned()).collect()
+/// The employers options are taken from, in order: the registry's (sampled from affiliates, so
+/// a decoy is as likely as anyone's real employer), trimmed and without repeats, then the
+/// built-in list in `rng`'s order as a fallback for a registry with too few employers.
+pub(crate) fn employer_candidates(registry: &[String], rng: &mut impl Rng) -> Vec<String> {
+    let mut fallback: Vec<&str> = EMPLOYERS.to_vec();
+    fallback.shuffle(rng);
+    let mut candidates: Vec<String> = Vec::with_capacity(registry.len() + fallback.len());
+    for employer in registry.iter().map(|e| e.trim()).chain(fallback) {
+        if !employer.is_empty() && !candidates.iter().any(|c| same_employer(c, employer)) {
+            candidates.push(employer.to_owned());
+        }
+    }
+    candidates
+}
+
+/// The first `count` of `candidates` other than `actual`.
+pub(crate) fn employers(actual: &str, candidates: &[String], count: usize) -> Vec<String> {
+    candidates.iter().filter(|c| !same_employer(c, actual)).take(count).cloned().collect()
+}
+
+fn same_employer(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
 }
 
 /// Four distinct years, sorted, one of them `actual`: the others within ±1–6 years, never after
@@ -142,11 +161,22 @@ mod tests {
         let mut rng = KeyedRng::new(&[7; 32], &[]);
         let actual = EMPLOYERS[0];
         for _ in 0..50 {
-            let decoys = employers(actual, 3, &mut rng);
+            let candidates = employer_candidates(&[], &mut rng);
+            let decoys = employers(actual, &candidates, 3);
             assert_eq!(decoys.len(), 3);
             assert!(!decoys.iter().any(|d| d == actual));
             let endings = phone_endings("567", 3, &mut rng);
             assert!(endings.iter().all(|e| e.len() == 3 && e != "567"));
         }
+    }
+
+    #[test]
+    fn registry_employers_come_first_without_repeats_and_the_built_in_list_only_after_them() {
+        let registry: Vec<String> =
+            ["Empresa A", " Empresa B ", "EMPRESA A", "", "Empresa C"].map(String::from).to_vec();
+        let candidates = employer_candidates(&registry, &mut KeyedRng::new(&[3; 32], &[]));
+        assert_eq!(candidates[..3], ["Empresa A", "Empresa B", "Empresa C"]);
+        assert!(candidates[3..].iter().all(|c| EMPLOYERS.contains(&c.as_str())));
+        assert_eq!(employers("empresa b", &candidates, 2), ["Empresa A", "Empresa C"]);
     }
 }

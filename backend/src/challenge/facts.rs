@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 use clave_domain::Identification;
-use rand::{Rng as _, seq::SliceRandom as _};
+use rand::Rng as _;
 
-use super::{decoys::EMPLOYERS, keyed_rng::KeyedRng};
+use super::keyed_rng::KeyedRng;
 use crate::registry::Affiliate;
 
 /// A fact as shown in a question. An invented fact looks exactly like a real one but is never the
@@ -42,13 +42,14 @@ pub(crate) struct Profile {
 
 impl Profile {
     /// A plausible person for an identification that is not in the registry: a pure function of
-    /// the decoy key and the identification, so every visit shows the same challenge.
-    pub(crate) fn invented(decoy_key: &[u8; 32], id: &Identification) -> Self {
+    /// the decoy key, the identification and the employer candidates (whose first one it takes,
+    /// so it is drawn like a real affiliate's), so every visit shows the same challenge.
+    pub(crate) fn invented(decoy_key: &[u8; 32], id: &Identification, employers: &[String]) -> Self {
         let mut rng = KeyedRng::new(decoy_key, &[id.as_str().as_bytes()]);
         let birth_year = rng.gen_range(1950..=1998);
         let shown_birth = NaiveDate::from_ymd_opt(birth_year, rng.gen_range(1..=12), rng.gen_range(1..=28))
             .unwrap_or_default();
-        let employer = EMPLOYERS.choose(&mut rng).copied().unwrap_or_default().to_owned();
+        let employer = employers.first().cloned().unwrap_or_default();
         let start = (birth_year + rng.gen_range(18..=30)).min(2024);
         Self {
             birth_date: None,

@@ -8,17 +8,26 @@
 //! everyone, so both would be guessed, not remembered.
 //!
 //! The [`ChallengeView`] goes to the browser; the [`ChallengeAnswers`] stay in the flow state.
-//! Everything shown is a pure function of a secret key, the person and the round, so a page
-//! reload or a second start shows the same questions, for registered and unknown numbers alike
-//! (DESIGN §5.1): an unknown number gets a deterministic, plausible and unpassable challenge.
+//! Everything shown is a pure function of a secret key, the person, the round and the registry,
+//! so a page reload or a second start shows the same questions, for registered and unknown
+//! numbers alike (DESIGN §5.1): an unknown number gets a deterministic, plausible and unpassable
+//! challenge.
+//!
+//! Every employer shown — the true one, the decoys, an unknown number's invented one — is the
+//! employer of some affiliate, sampled by [`Challenger::employer_probes`]: a list of made-up
+//! companies would mark the one real name among the options, and an unknown number by having
+//! only made-up ones.
 
 mod decoys;
 mod facts;
 mod keyed_rng;
 mod questions;
 
+use std::ops::RangeInclusive;
+
 use chrono::{Datelike as _, NaiveDate};
 use clave_domain::{BirthDate, Identification};
+use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 
 use crate::{registry::Affiliate, secret::SecretKey};
@@ -98,6 +107,10 @@ impl ChallengeAnswers {
     }
 }
 
+/// Registry rows sampled for employers per person: enough that even a registry dominated by a
+/// few large employers yields four distinct ones.
+const EMPLOYER_PROBES: usize = 16;
+
 /// A built challenge: the view for the browser and the answers for the flow state.
 #[derive(Debug, Clone)]
 pub struct Challenge {
@@ -126,27 +139,67 @@ impl Challenger {
         }
     }
 
+    /// The registry row ids to sample employers at (see `RegistryStore::employers_near`) for
+    /// the person behind `subject`: a pure function of the key and `subject`, so the employer
+    /// options stay the same every round and every start while the registry does not change.
+    pub fn employer_probes(&self, subject: &str, ids: RangeInclusive<i64>) -> Vec<i64> {
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut rng = keyed_rng::KeyedRng::new(&self.decoy_key, &[b"employer-probes", subject.as_bytes()]);
+        (0..EMPLOYER_PROBES).map(|_| rng.gen_range(ids.clone())).collect()
+    }
+
     /// The challenge of `round` for a registered affiliate. `subject` is the keyed hash of the
-    /// identification (the attempt-counter key), `today` bounds the decoy years.
+    /// identification (the attempt-counter key), `employers` what the probes of
+    /// [`Self::employer_probes`] found, `today` bounds the decoy years.
     pub fn for_affiliate(
         &self,
         affiliate: &Affiliate,
+        employers: &[String],
         subject: &str,
         round: u32,
         today: NaiveDate,
     ) -> Challenge {
-        let invented = facts::Profile::invented(&self.decoy_key, &affiliate.identification);
-        self.build(&facts::Profile::of_affiliate(affiliate, invented), subject, round, today)
+        let employers = self.employer_candidates(employers, subject);
+        let invented = facts::Profile::invented(&self.decoy_key, &affiliate.identification, &employers);
+        self.build(&facts::Profile::of_affiliate(affiliate, invented), &employers, subject, round, today)
     }
 
     /// The decoy challenge of `round` for an identification that is not in the registry: same
     /// shape, plausible options, never passable.
-    pub fn for_unknown(&self, id: &Identification, subject: &str, round: u32, today: NaiveDate) -> Challenge {
-        self.build(&facts::Profile::invented(&self.decoy_key, id), subject, round, today)
+    pub fn for_unknown(
+        &self,
+        id: &Identification,
+        employers: &[String],
+        subject: &str,
+        round: u32,
+        today: NaiveDate,
+    ) -> Challenge {
+        let employers = self.employer_candidates(employers, subject);
+        self.build(
+            &facts::Profile::invented(&self.decoy_key, id, &employers),
+            &employers,
+            subject,
+            round,
+            today,
+        )
     }
 
-    fn build(&self, profile: &facts::Profile, subject: &str, round: u32, today: NaiveDate) -> Challenge {
-        let built = questions::build(&self.questions_key, subject, round, profile, today);
+    fn employer_candidates(&self, registry: &[String], subject: &str) -> Vec<String> {
+        let mut rng = keyed_rng::KeyedRng::new(&self.decoy_key, &[b"employer-fallback", subject.as_bytes()]);
+        decoys::employer_candidates(registry, &mut rng)
+    }
+
+    fn build(
+        &self,
+        profile: &facts::Profile,
+        employers: &[String],
+        subject: &str,
+        round: u32,
+        today: NaiveDate,
+    ) -> Challenge {
+        let built = questions::build(&self.questions_key, subject, round, profile, employers, today);
         let choices = built.iter().map(|q| (q.view.id.clone(), q.expected.clone())).collect();
         Challenge {
             view: ChallengeView { questions: built.into_iter().map(|q| q.view).collect() },

@@ -75,6 +75,7 @@ pub(crate) fn build(
     subject: &str,
     round: u32,
     profile: &Profile,
+    employers: &[String],
     today: NaiveDate,
 ) -> Vec<BuiltQuestion> {
     let start = KeyedRng::new(key, &[b"pair", subject.as_bytes()]).gen_range(0..PAIRS.len());
@@ -87,16 +88,18 @@ pub(crate) fn build(
         .into_iter()
         .map(|topic| {
             let mut fixed_rng = KeyedRng::new(key, &[b"options", subject.as_bytes(), topic.id().as_bytes()]);
-            question(topic, profile, today, &mut fixed_rng, &mut round_rng)
+            question(topic, profile, employers, today, &mut fixed_rng, &mut round_rng)
         })
         .collect()
 }
 
 /// `fixed_rng` chooses the decoys (the same every round), `round_rng` the order where the order
-/// is not natural.
+/// is not natural. The employer decoys are the first `employers` other than the true one, which
+/// the caller keeps the same every round.
 fn question(
     topic: Topic,
     profile: &Profile,
+    employers: &[String],
     today: NaiveDate,
     fixed_rng: &mut KeyedRng,
     round_rng: &mut KeyedRng,
@@ -104,7 +107,7 @@ fn question(
     let (labels, real, correct) = match topic {
         Topic::Employer => {
             let fact = &profile.employer;
-            let mut labels = decoys::employers(fact.value(), OPTIONS - 1, fixed_rng);
+            let mut labels = decoys::employers(fact.value(), employers, OPTIONS - 1);
             labels.push(fact.value().clone());
             labels.shuffle(round_rng);
             (labels, fact.is_real(), fact.value().clone())

@@ -25,6 +25,20 @@ fn affiliate() -> Affiliate {
     }
 }
 
+/// Employers sampled from a registry: the affiliate's own among others, one repeated.
+fn registry() -> Vec<String> {
+    [
+        "Comercial Demostración S.A.",
+        "Hospital Ficticio del Austro",
+        "Universidad Ejemplar",
+        "Hospital Ficticio del Austro",
+        "Cooperativa Imaginaria de Loja",
+        "Industrias Ficticias del Guayas",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 fn challenger() -> Challenger {
     Challenger::new(&SecretKey::for_tests())
 }
@@ -49,7 +63,7 @@ fn every_submission(view: &ChallengeView, date: BirthDate) -> Vec<SubmittedAnswe
 #[test]
 fn a_challenge_has_two_questions_of_four_distinct_options_in_both_languages() {
     for round in 0..6 {
-        let view = challenger().for_affiliate(&affiliate(), SUBJECT, round, today()).view;
+        let view = challenger().for_affiliate(&affiliate(), &registry(), SUBJECT, round, today()).view;
         assert_eq!(view.questions.len(), 2);
         for q in &view.questions {
             let mut labels: Vec<&str> = q.options.iter().map(|o| o.label.as_str()).collect();
@@ -62,7 +76,7 @@ fn a_challenge_has_two_questions_of_four_distinct_options_in_both_languages() {
 
 #[test]
 fn exactly_one_combination_passes_for_a_registered_affiliate_and_only_with_the_full_birth_date() {
-    let challenge = challenger().for_affiliate(&affiliate(), SUBJECT, 0, today());
+    let challenge = challenger().for_affiliate(&affiliate(), &registry(), SUBJECT, 0, today());
     let passing = every_submission(&challenge.view, birth(1975, 4, 12))
         .into_iter()
         .filter(|s| challenge.answers.accept(s))
@@ -82,7 +96,7 @@ fn exactly_one_combination_passes_for_a_registered_affiliate_and_only_with_the_f
 fn consecutive_rounds_ask_other_facts_but_keep_each_facts_options() {
     let c = challenger();
     let views: Vec<ChallengeView> =
-        (0..6).map(|r| c.for_affiliate(&affiliate(), SUBJECT, r, today()).view).collect();
+        (0..6).map(|r| c.for_affiliate(&affiliate(), &registry(), SUBJECT, r, today()).view).collect();
     let mut options_by_fact = std::collections::HashMap::<String, Vec<String>>::new();
     for pair in views.windows(2) {
         let ids = |v: &ChallengeView| {
@@ -105,8 +119,8 @@ fn the_decoy_challenge_is_deterministic_plausible_and_never_passes() {
     let c = challenger();
     let unknown = Identification::parse("1710034065").expect("id");
     for round in 0..6 {
-        let challenge = c.for_unknown(&unknown, SUBJECT, round, today());
-        assert_eq!(challenge.view, c.for_unknown(&unknown, SUBJECT, round, today()).view);
+        let challenge = c.for_unknown(&unknown, &registry(), SUBJECT, round, today());
+        assert_eq!(challenge.view, c.for_unknown(&unknown, &registry(), SUBJECT, round, today()).view);
         assert_eq!(challenge.view.questions.iter().map(|q| q.options.len()).collect::<Vec<_>>(), [4, 4]);
         for year in (1940..=2010).step_by(7) {
             for submission in every_submission(&challenge.view, birth(year, 6, 15)) {
@@ -116,8 +130,8 @@ fn the_decoy_challenge_is_deterministic_plausible_and_never_passes() {
     }
     let other = Identification::parse("1104567894").expect("id");
     assert_ne!(
-        c.for_unknown(&unknown, SUBJECT, 0, today()).view,
-        c.for_unknown(&other, "other", 0, today()).view
+        c.for_unknown(&unknown, &registry(), SUBJECT, 0, today()).view,
+        c.for_unknown(&other, &registry(), "other", 0, today()).view
     );
 }
 
@@ -128,14 +142,14 @@ fn an_affiliate_missing_a_registry_fact_cannot_pass_that_question() {
     let c = challenger();
     let round = (0..6)
         .find(|&r| {
-            c.for_affiliate(&without_employer, SUBJECT, r, today())
+            c.for_affiliate(&without_employer, &registry(), SUBJECT, r, today())
                 .view
                 .questions
                 .iter()
                 .any(|q| q.id == "employer")
         })
         .expect("some round asks for the employer");
-    let challenge = c.for_affiliate(&without_employer, SUBJECT, round, today());
+    let challenge = c.for_affiliate(&without_employer, &registry(), SUBJECT, round, today());
     assert!(
         every_submission(&challenge.view, birth(1975, 4, 12)).iter().all(|s| !challenge.answers.accept(s))
     );
@@ -143,7 +157,7 @@ fn an_affiliate_missing_a_registry_fact_cannot_pass_that_question() {
 
 #[test]
 fn expected_and_submitted_answers_never_print() {
-    let challenge = challenger().for_affiliate(&affiliate(), SUBJECT, 0, today());
+    let challenge = challenger().for_affiliate(&affiliate(), &registry(), SUBJECT, 0, today());
     let printed = format!("{:?} {:?}", challenge.answers, challenge);
     assert!(!printed.contains("1975"), "{printed}");
     assert!(printed.contains("ChallengeAnswers([REDACTED])"));
@@ -152,4 +166,51 @@ fn expected_and_submitted_answers_never_print() {
     let printed = format!("{submitted:?}");
     assert!(!printed.contains("1975") && !printed.contains("employer"), "{printed}");
     assert_eq!(format!("{:?}", challenger()), "Challenger([REDACTED])");
+}
+
+fn employer_labels(view: &ChallengeView) -> Option<Vec<String>> {
+    let question = view.questions.iter().find(|q| q.id == "employer")?;
+    let mut labels: Vec<String> = question.options.iter().map(|o| o.label.clone()).collect();
+    labels.sort();
+    Some(labels)
+}
+
+#[test]
+fn every_employer_option_comes_from_the_registry_for_registered_and_unknown_numbers_alike() {
+    let c = challenger();
+    let unknown = Identification::parse("1710034065").expect("id");
+    let views = (0..6).flat_map(|round| {
+        [
+            c.for_affiliate(&affiliate(), &registry(), SUBJECT, round, today()).view,
+            c.for_unknown(&unknown, &registry(), "unknown-subject", round, today()).view,
+        ]
+    });
+    let mut asked = 0;
+    for labels in views.filter_map(|v| employer_labels(&v)) {
+        asked += 1;
+        assert_eq!(labels.len(), 4);
+        assert!(labels.iter().all(|l| registry().contains(l)), "{labels:?}");
+    }
+    assert!(asked >= 4, "both numbers were asked about the employer");
+}
+
+#[test]
+fn the_built_in_employers_only_fill_in_when_the_registry_has_too_few() {
+    let c = challenger();
+    let few = vec!["Comercial Demostración S.A.".to_owned(), "Universidad Ejemplar".to_owned()];
+    let labels = (0..6)
+        .find_map(|r| employer_labels(&c.for_affiliate(&affiliate(), &few, SUBJECT, r, today()).view))
+        .expect("some round asks for the employer");
+    assert!(few.iter().all(|e| labels.contains(e)), "the registry's employers come first: {labels:?}");
+    assert!(labels.iter().filter(|l| decoys::EMPLOYERS.contains(&l.as_str())).count() == 2, "{labels:?}");
+}
+
+#[test]
+fn employer_probes_are_fixed_per_person_and_inside_the_registry() {
+    let c = challenger();
+    let probes = c.employer_probes(SUBJECT, 5..=40);
+    assert_eq!(probes, c.employer_probes(SUBJECT, 5..=40));
+    assert_ne!(probes, c.employer_probes("another-subject", 5..=40));
+    assert!(!probes.is_empty() && probes.iter().all(|p| (5..=40).contains(p)));
+    assert_eq!(c.employer_probes(SUBJECT, 7..=7), vec![7; probes.len()]);
 }

@@ -218,7 +218,7 @@ impl Generation {
         hex::encode(mac.finalize().into_bytes())
     }
 
-    /// The same registry read for every identification, then the real or the decoy challenge.
+    /// The same registry reads for every identification, then the real or the decoy challenge.
     async fn challenge(
         &self,
         id: &Identification,
@@ -226,10 +226,19 @@ impl Generation {
         round: u32,
     ) -> Result<Challenge, ServiceError> {
         let today = self.clock.institute_day();
+        let employers = self.sampled_employers(subject).await?;
         Ok(match self.store.find_affiliate(id).await? {
-            Some(affiliate) => self.challenger.for_affiliate(&affiliate, subject, round, today),
-            None => self.challenger.for_unknown(id, subject, round, today),
+            Some(affiliate) => self.challenger.for_affiliate(&affiliate, &employers, subject, round, today),
+            None => self.challenger.for_unknown(id, &employers, subject, round, today),
         })
+    }
+
+    /// Employers of affiliates at the person's fixed probes: where the employer question's
+    /// options (and an unknown number's invented employer) come from.
+    async fn sampled_employers(&self, subject: &str) -> Result<Vec<String>, ServiceError> {
+        let Some(ids) = self.store.affiliate_id_range().await? else { return Ok(Vec::new()) };
+        let probes = self.challenger.employer_probes(subject, ids);
+        Ok(self.store.employers_near(&probes).await?)
     }
 }
 

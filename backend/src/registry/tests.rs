@@ -86,3 +86,17 @@ async fn the_demo_registry_is_seeded_only_into_an_empty_database() {
         "a real registry is never mixed with demo people"
     );
 }
+
+#[tokio::test]
+async fn employers_are_sampled_by_row_id_skipping_blanks_and_wrapping_around() {
+    let store = SqliteStore::in_memory().await.expect("store");
+    assert_eq!(store.affiliate_id_range().await.expect("range"), None);
+    assert!(store.employers_near(&[1, 2]).await.expect("employers").is_empty());
+    let third = "cedula,1710034065,Eva,Prueba,1991-05-06,,,,Empresa C,2012-01-01,no,Ecuatoriana";
+    import(&store, &csv(&[ANA, LUIS, third]), now(), false).await.expect("import");
+    let ids = store.affiliate_id_range().await.expect("range").expect("not empty");
+    let (first, last) = (*ids.start(), *ids.end());
+    assert_eq!(last - first, 2, "three rows in a row");
+    let found = store.employers_near(&[first, first + 1, last, last + 1, i64::MIN]).await.expect("employers");
+    assert_eq!(found, ["Empresa A", "Empresa C", "Empresa C", "Empresa A", "Empresa A"]);
+}

@@ -1,3 +1,5 @@
+use std::ops::RangeInclusive;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use clave_domain::Identification;
@@ -28,4 +30,13 @@ pub trait RegistryStore: Send + Sync {
     async fn count_affiliates(&self) -> Result<u64, StoreError>;
 
     async fn find_affiliate(&self, id: &Identification) -> Result<Option<Affiliate>, StoreError>;
+
+    /// The smallest and largest row id of the registry; `None` when it is empty.
+    async fn affiliate_id_range(&self) -> Result<Option<RangeInclusive<i64>>, StoreError>;
+
+    /// For each probe, the employer of the first affiliate whose row id is at least the probe
+    /// and whose employer is not blank, wrapping around to the smallest id past the end. One
+    /// primary-key lookup per probe, so employers are sampled in proportion to their affiliates
+    /// however large the registry. Empty when no affiliate has an employer.
+    async fn employers_near(&self, probes: &[i64]) -> Result<Vec<String>, StoreError>;
 }

@@ -1,5 +1,6 @@
 //! Service tests on an in-memory SQLite store with the demo registry and a manual clock.
 
+mod employers;
 mod flow;
 mod limits;
 mod no_enumeration;

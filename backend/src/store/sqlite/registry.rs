@@ -1,3 +1,5 @@
+use std::ops::RangeInclusive;
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use clave_domain::{
@@ -88,6 +90,34 @@ impl RegistryStore for SqliteStore {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| AffiliateRow::from_row(&r)).transpose()?.and_then(|r| r.0))
+    }
+
+    async fn affiliate_id_range(&self) -> Result<Option<RangeInclusive<i64>>, StoreError> {
+        // Two scalar subqueries, because SQLite answers a lone MIN or MAX from the index.
+        let (min, max): (Option<i64>, Option<i64>) =
+            sqlx::query_as("SELECT (SELECT MIN(id) FROM affiliates), (SELECT MAX(id) FROM affiliates)")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(min.zip(max).map(|(min, max)| min..=max))
+    }
+
+    async fn employers_near(&self, probes: &[i64]) -> Result<Vec<String>, StoreError> {
+        const NEXT_EMPLOYER: &str = "SELECT employer FROM affiliates \
+                            WHERE id >= ? AND employer IS NOT NULL AND TRIM(employer) <> '' ORDER BY id LIMIT 1";
+        let mut employers = Vec::with_capacity(probes.len());
+        let mut conn = self.pool.acquire().await?;
+        for &probe in probes {
+            let mut found: Option<String> =
+                sqlx::query_scalar(NEXT_EMPLOYER).bind(probe).fetch_optional(&mut *conn).await?;
+            if found.is_none() {
+                found = sqlx::query_scalar(NEXT_EMPLOYER).bind(i64::MIN).fetch_optional(&mut *conn).await?;
+            }
+            match found {
+                Some(employer) => employers.push(employer),
+                None => break,
+            }
+        }
+        Ok(employers)
     }
 }
 
