@@ -5,61 +5,40 @@
 
 use std::time::Duration;
 
-use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
-use rand::RngCore as _;
 use serde::{Serialize, de::DeserializeOwned};
-use sha2::{Digest as _, Sha256};
 
-use crate::store::{FlowAdvance, FlowStore, StoreError, StoredFlow};
+use crate::{
+    store::{FlowAdvance, FlowStore, StoreError, StoredFlow},
+    tokens::{HashedToken, PlainToken},
+};
 
-/// 256 random bits.
-const FLOW_ID_BYTES: usize = 32;
+/// The id the browser holds in an HttpOnly cookie: a random secret like an emailed-link token
+/// (never logged, never serialised), only its SHA-256 stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowId(PlainToken);
 
-/// The id the browser holds. Never logged, never serialised; only its hash is stored.
-#[derive(Clone, PartialEq, Eq)]
-pub struct FlowId(String);
+/// The SHA-256 of a [`FlowId`]: what the database stores and looks up.
+pub type FlowHash = HashedToken;
 
 impl FlowId {
     /// A fresh id from the operating system's CSPRNG.
     pub fn generate() -> Self {
-        let mut bytes = [0u8; FLOW_ID_BYTES];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        Self(URL_SAFE_NO_PAD.encode(bytes))
+        Self(PlainToken::generate())
     }
 
-    /// Accepts only the exact shape [`FlowId::generate`] produces (43 canonical base64url
-    /// characters, no padding, no whitespace), so junk never reaches a query.
+    /// Accepts only the exact shape [`FlowId::generate`] produces.
     pub fn parse(input: &str) -> Option<Self> {
-        let decoded = URL_SAFE_NO_PAD.decode(input).ok()?;
-        (decoded.len() == FLOW_ID_BYTES && URL_SAFE_NO_PAD.encode(&decoded) == input)
-            .then(|| Self(input.to_owned()))
+        PlainToken::parse(input).map(Self)
     }
 
     /// The value for the cookie.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose()
     }
 
-    /// What the database stores and looks up.
     pub fn hash(&self) -> FlowHash {
-        FlowHash(Sha256::digest(self.0.as_bytes()).into())
-    }
-}
-
-impl std::fmt::Debug for FlowId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("FlowId([REDACTED])")
-    }
-}
-
-/// The SHA-256 of a [`FlowId`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlowHash([u8; 32]);
-
-impl FlowHash {
-    pub fn as_hex(&self) -> String {
-        hex::encode(self.0)
+        self.0.hash()
     }
 }
 

@@ -14,6 +14,7 @@ use crate::store::{StoreError, TokenRecord, TokenStore};
 const TOKEN_BYTES: usize = 32;
 
 /// A token as the user holds it. Never logged, never serialised.
+#[derive(Clone, PartialEq, Eq)]
 pub struct PlainToken(String);
 
 impl PlainToken {
@@ -24,10 +25,12 @@ impl PlainToken {
         Self(URL_SAFE_NO_PAD.encode(bytes))
     }
 
-    /// Accepts only strings of the exact shape `generate` produces, so junk never reaches a query.
+    /// Accepts only the exact shape `generate` produces (43 canonical base64url characters, no
+    /// padding, no whitespace), so junk never reaches a query.
     pub fn parse(input: &str) -> Option<Self> {
-        let decoded = URL_SAFE_NO_PAD.decode(input.trim()).ok()?;
-        (decoded.len() == TOKEN_BYTES).then(|| Self(input.trim().to_owned()))
+        let decoded = URL_SAFE_NO_PAD.decode(input).ok()?;
+        (decoded.len() == TOKEN_BYTES && URL_SAFE_NO_PAD.encode(&decoded) == input)
+            .then(|| Self(input.to_owned()))
     }
 
     /// The value to put in the emailed link.
