@@ -9,7 +9,8 @@ use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 /// Installs the global subscriber. Spans of secret-bearing functions use `skip_all`, so no
 /// password, answer, token or full cédula reaches a log line.
 pub fn init_logging(settings: &ServerSettings) {
-    let filter = EnvFilter::try_new(&settings.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Already validated with the same parser when the settings were loaded.
+    let filter = EnvFilter::new(&settings.log_filter);
     let registry = tracing_subscriber::registry().with(filter);
     let result = match settings.log_format {
         LogFormat::Json => registry.with(fmt::layer().json().flatten_event(true)).try_init(),

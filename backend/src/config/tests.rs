@@ -89,3 +89,10 @@ fn the_public_origin_drops_the_trailing_slash() {
     assert_eq!(s.public_origin(), "https://clave.example.ec");
     assert!(s.served_over_tls());
 }
+
+#[test]
+fn a_log_filter_the_logger_cannot_parse_is_refused() {
+    let err = from_toml("[server]\nlog_filter = \"info,clave=charlatan\"").expect_err("must fail");
+    assert!(err.to_string().contains("server.log_filter"), "{err}");
+    assert!(from_toml("[server]\nlog_filter = \"warn,clave_backend[drain]=debug\"").is_ok());
+}
