@@ -65,18 +65,17 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .context("el servidor HTTP falló")?;
 
     // The sender finishes the message it is sending and marks it; nothing is left half-sent.
-    let finished = tokio::time::timeout(SHUTDOWN_GRACE, futures_join(workers)).await;
+    let finished = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        for worker in workers {
+            let _ = worker.await;
+        }
+    })
+    .await;
     if finished.is_err() {
         tracing::warn!("algunas tareas no terminaron a tiempo");
     }
     tracing::info!("Clave se detuvo");
     Ok(())
-}
-
-async fn futures_join(workers: [tokio::task::JoinHandle<()>; 2]) {
-    for w in workers {
-        let _ = w.await;
-    }
 }
 
 async fn wait_for_signal() {

@@ -47,7 +47,7 @@ pub fn router(services: Services, leptos: LeptosOptions, metrics: PrometheusHand
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .nest_service("/pkg", ServeDir::new(pkg_dir))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(origin::Policy::from_settings(&settings), origin::enforce))
         .layer(RequestBodyLimitLayer::new(settings.server.body_limit_bytes))
