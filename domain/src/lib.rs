@@ -5,19 +5,30 @@
 //! - [`password`]: the password policy ([`check_password`]).
 //! - [`answers`]: the normal form of security answers ([`normalize_answer`]).
 //! - [`contact`]: email, mobile and landline numbers.
+//! - [`security_images`]: the catalogue of security images ([`security_images::SecurityImageId`]).
+//! - [`challenge`]: the registry challenge as the browser shows it.
+//! - [`field`]: a problem with one form field, shown at that field.
+//! - [`routes`]: the public paths emails link to.
+//! - [`security_questions`]: the catalogue of personal security questions.
 
 pub mod answers;
 pub mod birth_date;
 pub mod captcha;
+pub mod challenge;
 pub mod contact;
+pub mod field;
 pub mod identification;
 mod newtype;
 pub mod password;
+pub mod routes;
+pub mod security_images;
+pub mod security_questions;
 mod text;
 
 pub use answers::{AnswerError, MAX_ANSWER_CHARS, NormalizedAnswer, normalize_answer};
 pub use birth_date::{BirthDate, BirthDateError};
 pub use contact::{ContactError, Email, Landline, Mobile};
+pub use field::FieldProblem;
 pub use identification::{
     Cedula, CedulaError, ForeignerCode, ForeignerCodeError, Identification, IdentificationError,
     IdentificationKind, SerialOutOfRange, UnknownIdentificationKind,
