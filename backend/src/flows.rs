@@ -62,9 +62,11 @@ impl FlowKind {
 }
 
 /// A wizard's steps, stored as short strings.
-pub trait FlowStep: Copy + Eq {
+pub trait FlowStep: Copy + Eq + std::fmt::Debug {
     /// The stored form.
     fn as_str(self) -> &'static str;
+    /// The step with this stored form.
+    fn parse(stored: &str) -> Option<Self>;
 }
 
 /// A per-kind state kept as JSON in the flow row.
@@ -75,10 +77,19 @@ pub trait FlowState: Serialize + DeserializeOwned {
 
 /// A loaded flow at a known step and version.
 #[derive(Debug)]
-pub struct Flow<S> {
+pub struct Flow<S: FlowState> {
     pub state: S,
-    /// The compare-and-set token for [`advance`].
+    /// Where it was loaded: the compare-and-set token for [`advance`].
+    pub at: FlowAt<S::Step>,
+}
+
+/// A flow row at the step and version it was loaded at.
+#[derive(Debug, Clone)]
+pub struct FlowAt<T> {
+    pub hash: FlowHash,
+    pub step: T,
     pub version: i64,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Why a flow operation failed. "Not found" is not an error: it is `Ok(None)` / `Ok(false)`.
@@ -118,34 +129,44 @@ pub async fn load<S: FlowState>(
     step: S::Step,
     now: DateTime<Utc>,
 ) -> Result<Option<Flow<S>>, FlowError> {
-    let Some(stored) = store.load_flow(&id.hash(), S::KIND.as_str(), now).await? else { return Ok(None) };
-    if stored.step != step.as_str() {
-        return Ok(None);
-    }
-    Ok(Some(Flow { state: serde_json::from_str(&stored.state)?, version: stored.version }))
+    Ok(load_by_hash(store, &id.hash(), now).await?.filter(|flow: &Flow<S>| flow.at.step == step))
 }
 
-/// Moves a flow loaded at `from` (and `loaded.version`) to `to` with `state`. `false` means it
-/// changed since it was loaded, expired or was never there: nothing was written.
+/// The flow with this hash (an emailed link names its flow by hash) when it exists, is of
+/// `S::KIND` and is unexpired at `now`, at whatever step it is.
+pub async fn load_by_hash<S: FlowState>(
+    store: &dyn FlowStore,
+    hash: &FlowHash,
+    now: DateTime<Utc>,
+) -> Result<Option<Flow<S>>, FlowError> {
+    let Some(stored) = store.load_flow(hash, S::KIND.as_str(), now).await? else { return Ok(None) };
+    let Some(step) = S::Step::parse(&stored.step) else { return Ok(None) };
+    let at = FlowAt { hash: hash.clone(), step, version: stored.version, expires_at: stored.expires_at };
+    Ok(Some(Flow { state: serde_json::from_str(&stored.state)?, at }))
+}
+
+/// Moves a flow from where it was loaded (`at`) to `to` with `state`, and to a new expiry when
+/// given. `false` means it changed since it was loaded, expired or was never there: nothing was
+/// written.
 pub async fn advance<S: FlowState>(
     store: &dyn FlowStore,
-    id: &FlowId,
-    loaded_version: i64,
-    from: S::Step,
+    at: &FlowAt<S::Step>,
     to: S::Step,
     state: &S,
+    expires_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<bool, FlowError> {
     let state = serde_json::to_string(state)?;
     let change = FlowAdvance {
         kind: S::KIND.as_str(),
-        version: loaded_version,
-        from_step: from.as_str(),
+        version: at.version,
+        from_step: at.step.as_str(),
         to_step: to.as_str(),
         state: &state,
+        expires_at,
         now,
     };
-    Ok(store.advance_flow(&id.hash(), change).await?)
+    Ok(store.advance_flow(&at.hash, change).await?)
 }
 
 /// Ends a flow (finished or abandoned).

@@ -15,6 +15,7 @@ pub mod mail;
 pub mod password_policy;
 pub mod purge;
 pub mod registry;
+pub mod reports;
 pub mod secret;
 pub mod services;
 pub mod store;

@@ -72,7 +72,7 @@ mod tests {
         shutdown.cancel();
         job.await.expect("job stops on shutdown");
         assert!(purged, "the expired token was not purged");
-        assert!(store.token_is_live(&long.hash(), "p", clock.now()).await.expect("db"));
-        assert!(!store.token_is_live(&short.hash(), "p", clock.now()).await.expect("db"));
+        assert!(store.live_token_subject(&long.hash(), "p", clock.now()).await.expect("db").is_some());
+        assert!(store.live_token_subject(&short.hash(), "p", clock.now()).await.expect("db").is_none());
     }
 }

@@ -7,8 +7,10 @@ use crate::{
     captcha::Captcha,
     clock::Clock,
     config::Settings,
+    generation::Generation,
     hashing::{HashError, PasswordHasher},
     mail::Mailer,
+    reports::Reports,
     secret::SecretKey,
     store::{Store, StoreError},
 };
@@ -23,6 +25,8 @@ pub struct Services {
     pub secret: SecretKey,
     pub mailer: Mailer,
     pub captcha: Captcha,
+    pub generation: Generation,
+    pub reports: Reports,
 }
 
 /// Why the services could not be built.
@@ -46,6 +50,15 @@ impl Services {
         let hasher = PasswordHasher::new(&settings.hashing)?;
         let mailer = Mailer::new(store.clone(), clock.clone(), settings.clone());
         let captcha = Captcha::new(&secret, &settings.captcha);
-        Ok(Self { settings, store, clock, hasher, secret, mailer, captcha })
+        let generation = Generation::new(
+            store.clone(),
+            clock.clone(),
+            &secret,
+            settings.clone(),
+            hasher.clone(),
+            mailer.clone(),
+        );
+        let reports = Reports::new(store.clone(), clock.clone());
+        Ok(Self { settings, store, clock, hasher, secret, mailer, captcha, generation, reports })
     }
 }

@@ -57,6 +57,13 @@ impl HashedToken {
     pub fn as_hex(&self) -> String {
         hex::encode(self.0)
     }
+
+    /// Reads back what [`HashedToken::as_hex`] wrote (a link token's subject may name a flow).
+    pub fn from_hex(hex_digits: &str) -> Option<Self> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(hex_digits, &mut bytes).ok()?;
+        Some(Self(bytes))
+    }
 }
 
 /// Creates and stores a token for `purpose` on `subject`, valid for `ttl` from `now`.

@@ -179,6 +179,9 @@ pub struct LinkSettings {
     /// How long an unfinished wizard is kept.
     #[serde(with = "humantime_serde")]
     pub flow_ttl: Duration,
+    /// The "No fui yo" link of a security email.
+    #[serde(with = "humantime_serde")]
+    pub not_me_ttl: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -327,6 +330,7 @@ impl Default for LinkSettings {
             unlock_ttl: 3 * MINUTE,
             resends_per_hour: 3,
             flow_ttl: 30 * MINUTE,
+            not_me_ttl: 30 * DAY,
         }
     }
 }

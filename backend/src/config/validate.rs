@@ -113,6 +113,7 @@ impl Settings {
             (self.links.recovery_ttl, "links.recovery_ttl"),
             (self.links.unlock_ttl, "links.unlock_ttl"),
             (self.links.flow_ttl, "links.flow_ttl"),
+            (self.links.not_me_ttl, "links.not_me_ttl"),
             (self.login.trusted_device_ttl, "login.trusted_device_ttl"),
             (self.sessions.idle, "sessions.idle"),
             (self.sessions.absolute, "sessions.absolute"),

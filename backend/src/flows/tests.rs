@@ -21,6 +21,10 @@ impl FlowStep for Step {
             Self::Two => "two",
         }
     }
+
+    fn parse(stored: &str) -> Option<Self> {
+        [Self::One, Self::Two].into_iter().find(|s| s.as_str() == stored)
+    }
 }
 
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -65,42 +69,66 @@ fn flow_ids_carry_256_random_bits_parse_only_in_their_exact_shape_and_never_prin
     assert_ne!(id.hash().as_hex(), id.expose());
 }
 
+/// A position the caller claims the flow is at, as a forged or stale request would.
+fn at(id: &FlowId, step: Step, version: i64, clock: &ManualClock) -> FlowAt<Step> {
+    FlowAt { hash: id.hash(), step, version, expires_at: clock.now() }
+}
+
 #[tokio::test]
 async fn a_step_applies_once_in_order_and_only_before_expiry() {
     let store = SqliteStore::in_memory().await.expect("store");
     let clock = ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0);
     let id = create(&store, Step::One, &TestState { n: 1 }, TTL, clock.now()).await.expect("create");
+    let now = clock.now();
 
-    assert!(
-        load::<TestState>(&store, &id, Step::Two, clock.now()).await.expect("db").is_none(),
-        "wrong step"
-    );
-    assert!(
-        load::<OtherKind>(&store, &id, Step::One, clock.now()).await.expect("db").is_none(),
-        "wrong kind"
-    );
-    let other_kind = advance(&store, &id, 0, Step::One, Step::Two, &OtherKind { n: 9 }, clock.now());
+    assert!(load::<TestState>(&store, &id, Step::Two, now).await.expect("db").is_none(), "wrong step");
+    assert!(load::<OtherKind>(&store, &id, Step::One, now).await.expect("db").is_none(), "wrong kind");
+    let (at_one, at_two) = (at(&id, Step::One, 0, &clock), at(&id, Step::Two, 0, &clock));
+    let other_kind = advance(&store, &at_one, Step::Two, &OtherKind { n: 9 }, None, now);
     assert!(!other_kind.await.expect("db"), "another wizard's id changes nothing");
-    let out_of_order = advance(&store, &id, 0, Step::Two, Step::One, &TestState { n: 9 }, clock.now());
+    let out_of_order = advance(&store, &at_two, Step::One, &TestState { n: 9 }, None, now);
     assert!(!out_of_order.await.expect("db"));
 
-    let loaded = load::<TestState>(&store, &id, Step::One, clock.now()).await.expect("db").expect("flow");
-    assert_eq!((loaded.state.n, loaded.version), (1, 0));
-    let first = advance(&store, &id, loaded.version, Step::One, Step::Two, &TestState { n: 2 }, clock.now());
+    let loaded = load::<TestState>(&store, &id, Step::One, now).await.expect("db").expect("flow");
+    assert_eq!((loaded.state.n, loaded.at.version), (1, 0));
+    let first = advance(&store, &loaded.at, Step::Two, &TestState { n: 2 }, None, now);
     assert!(first.await.expect("db"));
-    let twice = advance(&store, &id, loaded.version, Step::One, Step::Two, &TestState { n: 3 }, clock.now());
+    let twice = advance(&store, &loaded.at, Step::Two, &TestState { n: 3 }, None, now);
     assert!(!twice.await.expect("db"), "the same step twice applies once");
 
-    let now = load::<TestState>(&store, &id, Step::Two, clock.now()).await.expect("db").expect("flow");
-    assert_eq!((now.state.n, now.version), (2, 1));
+    let moved = load::<TestState>(&store, &id, Step::Two, now).await.expect("db").expect("flow");
+    assert_eq!((moved.state.n, moved.at.version), (2, 1));
+    assert_eq!(
+        load_by_hash::<TestState>(&store, &id.hash(), now).await.expect("db").map(|f| f.at.step),
+        Some(Step::Two)
+    );
 
     clock.advance(TTL);
     assert!(load::<TestState>(&store, &id, Step::Two, clock.now()).await.expect("db").is_none(), "expired");
-    let late = advance(&store, &id, 1, Step::Two, Step::Two, &TestState { n: 4 }, clock.now());
+    let late = advance(&store, &moved.at, Step::Two, &TestState { n: 4 }, None, clock.now());
     assert!(!late.await.expect("db"));
     let before = clock.now() - ChronoDuration::seconds(1);
     let kept = load::<TestState>(&store, &id, Step::Two, before).await.expect("db").expect("row kept");
     assert_eq!(kept.state.n, 2, "nothing after expiry was written");
+}
+
+#[tokio::test]
+async fn a_step_may_extend_the_flow_and_only_then_it_lives_longer() {
+    let store = SqliteStore::in_memory().await.expect("store");
+    let clock = ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0);
+    let id = create(&store, Step::One, &TestState { n: 1 }, TTL, clock.now()).await.expect("create");
+    let loaded = load::<TestState>(&store, &id, Step::One, clock.now()).await.expect("db").expect("flow");
+    let later = clock.now() + ChronoDuration::seconds(1200);
+    assert!(
+        advance(&store, &loaded.at, Step::Two, &TestState { n: 2 }, Some(later), clock.now())
+            .await
+            .expect("db")
+    );
+    clock.advance(TTL);
+    let extended = load::<TestState>(&store, &id, Step::Two, clock.now()).await.expect("db").expect("alive");
+    assert_eq!(extended.at.expires_at, later);
+    clock.advance(TTL);
+    assert!(load::<TestState>(&store, &id, Step::Two, clock.now()).await.expect("db").is_none());
 }
 
 #[tokio::test]

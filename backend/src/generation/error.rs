@@ -1,4 +1,4 @@
-use crate::{flows::FlowError, store::StoreError};
+use crate::{flows::FlowError, hashing::HashError, store::StoreError};
 
 /// Why a wizard step could not run. Limits are not errors (see `ChallengeOutcome`).
 #[derive(Debug, thiserror::Error)]
@@ -9,6 +9,8 @@ pub enum ServiceError {
     FlowNotFound,
     /// The database failed; nothing the limits depend on was half-written.
     Store(#[from] StoreError),
+    /// Hashing is over capacity (503 + `Retry-After`) or failed; nothing was changed.
+    Hashing(#[from] HashError),
     /// A stored flow state no longer reads (e.g. a deploy changed its shape).
     Unexpected(#[source] serde_json::Error),
 }
@@ -27,7 +29,7 @@ impl ServiceError {
     pub fn message_es(&self) -> &'static str {
         match self {
             Self::FlowNotFound => "El trámite caducó o ya no es válido. Empiece de nuevo.",
-            Self::Store(_) | Self::Unexpected(_) => {
+            Self::Store(_) | Self::Hashing(_) | Self::Unexpected(_) => {
                 "El servicio no está disponible en este momento. Intente de nuevo en unos minutos."
             }
         }
@@ -37,7 +39,7 @@ impl ServiceError {
     pub fn message_en(&self) -> &'static str {
         match self {
             Self::FlowNotFound => "This process expired or is no longer valid. Please start again.",
-            Self::Store(_) | Self::Unexpected(_) => {
+            Self::Store(_) | Self::Hashing(_) | Self::Unexpected(_) => {
                 "The service is not available right now. Please try again in a few minutes."
             }
         }

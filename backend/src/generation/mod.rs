@@ -1,11 +1,17 @@
-//! "Generar clave por primera vez", steps 1–2 (DESIGN §2.1): identification, then the registry
-//! challenge with its attempt limits (3 per calendar day in America/Guayaquil, 9 in total).
+//! "Generar clave por primera vez" (DESIGN §2.1): identification, the registry challenge with its
+//! attempt limits (3 per calendar day in America/Guayaquil, 9 in total), the personal data, the
+//! emailed link and the activation.
 //!
 //! Known, unknown and blocked identifications start the same way (DESIGN §5.1): an unknown one
 //! gets a deterministic decoy challenge and is counted under the same keyed subject, so it also
-//! runs out of attempts; a block only shows once an answer is submitted.
+//! runs out of attempts; a block only shows once an answer is submitted, and what differs for a
+//! registered person (a clave exists already, the process was blocked) reaches only the email on
+//! file.
 
+mod activation;
 mod error;
+mod mails;
+mod personal;
 
 use std::sync::Arc;
 
@@ -14,13 +20,17 @@ use hmac::{Hmac, Mac as _};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+pub use activation::{ActivationForm, ActivationOutcome, ActivationView};
 pub use error::ServiceError;
+pub use personal::{LinkSent, PersonalDataForm, PersonalDataOutcome, ResendOutcome};
 
 use crate::{
     challenge::{Challenge, ChallengeAnswers, ChallengeView, Challenger, SubmittedAnswers},
     clock::Clock,
     config::Settings,
     flows::{self, FlowId, FlowKind, FlowState, FlowStep},
+    hashing::PasswordHasher,
+    mail::Mailer,
     secret::SecretKey,
     store::{AttemptLimits, AttemptProcess, Reservation, Store},
 };
@@ -34,8 +44,14 @@ pub enum GenerationStep {
     Challenge,
     /// Step 3: contact data, security questions and image (an affiliate without a clave).
     PersonalData,
+    /// Step 4: the link was emailed; it may be sent again. Step 5 runs from the link.
+    EmailSent,
     /// The affiliate already has a clave: told to use "Recuperar clave" (the end of this flow).
     UseRecovery,
+}
+
+impl GenerationStep {
+    const ALL: [Self; 4] = [Self::Challenge, Self::PersonalData, Self::EmailSent, Self::UseRecovery];
 }
 
 impl FlowStep for GenerationStep {
@@ -43,8 +59,13 @@ impl FlowStep for GenerationStep {
         match self {
             Self::Challenge => "challenge",
             Self::PersonalData => "personal-data",
+            Self::EmailSent => "email-sent",
             Self::UseRecovery => "use-recovery",
         }
+    }
+
+    fn parse(stored: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|step| step.as_str() == stored)
     }
 }
 
@@ -57,11 +78,29 @@ pub struct GenerationState {
     /// Which question set is shown (the counter's total when it was built).
     round: u32,
     answers: ChallengeAnswers,
+    /// The questions shown, so a reload shows them again.
+    view: ChallengeView,
+    /// From step 3 on: what the person registered, waiting for the activation.
+    #[serde(default)]
+    pending: Option<personal::PendingProfile>,
 }
 
 impl FlowState for GenerationState {
     const KIND: FlowKind = FlowKind::Generation;
     type Step = GenerationStep;
+}
+
+/// Where a live flow stands (for a page that is opened or reloaded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurrentStep {
+    /// Step 2, with the questions shown before.
+    Challenge(ChallengeView),
+    /// Step 3.
+    PersonalData,
+    /// Step 4: the link is out.
+    EmailSent(LinkSent),
+    /// A clave exists: use "Recuperar clave".
+    UseRecovery,
 }
 
 /// Where a passed challenge leads.
@@ -92,6 +131,8 @@ pub struct Generation {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     settings: Arc<Settings>,
+    hasher: PasswordHasher,
+    mailer: Mailer,
     challenger: Challenger,
     subject_key: [u8; 32],
 }
@@ -106,11 +147,39 @@ impl Generation {
     pub fn new(
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
-        secret: SecretKey,
+        secret: &SecretKey,
         settings: Arc<Settings>,
+        hasher: PasswordHasher,
+        mailer: Mailer,
     ) -> Self {
-        let challenger = Challenger::new(&secret);
-        Self { store, clock, settings, challenger, subject_key: secret.derive("attempt-subject") }
+        let challenger = Challenger::new(secret);
+        let subject_key = secret.derive("attempt-subject");
+        Self { store, clock, settings, hasher, mailer, challenger, subject_key }
+    }
+
+    /// Where the flow with this id stands, for a page that is opened or reloaded: `None` when
+    /// there is no live flow (start at step 1).
+    #[tracing::instrument(skip_all)]
+    pub async fn current(&self, flow: &FlowId) -> Result<Option<CurrentStep>, ServiceError> {
+        let now = self.clock.now();
+        let Some(loaded) = flows::load_by_hash::<GenerationState>(&*self.store, &flow.hash(), now).await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(match loaded.at.step {
+            GenerationStep::Challenge => CurrentStep::Challenge(loaded.state.view),
+            GenerationStep::PersonalData => CurrentStep::PersonalData,
+            GenerationStep::EmailSent => match &loaded.state.pending {
+                Some(pending) => CurrentStep::EmailSent(self.link_sent(pending, now)),
+                None => return Err(ServiceError::FlowNotFound),
+            },
+            GenerationStep::UseRecovery => CurrentStep::UseRecovery,
+        }))
+    }
+
+    /// Ends the flow (the person starts again); returns whether there was one.
+    pub async fn abandon(&self, flow: &FlowId) -> Result<bool, ServiceError> {
+        Ok(flows::delete(&*self.store, flow).await?)
     }
 
     /// Step 1 → 2, after the caller verified the captcha: opens a flow at the challenge and
@@ -122,8 +191,14 @@ impl Generation {
         let subject = self.subject(id);
         let round = self.store.attempt_count(&subject, PROCESS).await?.total;
         let challenge = self.challenge(id, &subject, round).await?;
-        let state =
-            GenerationState { identification: id.clone(), subject, round, answers: challenge.answers };
+        let state = GenerationState {
+            identification: id.clone(),
+            subject,
+            round,
+            answers: challenge.answers,
+            view: challenge.view.clone(),
+            pending: None,
+        };
         let flow =
             flows::create(&*self.store, GenerationStep::Challenge, &state, self.settings.links.flow_ttl, now)
                 .await?;
@@ -145,7 +220,7 @@ impl Generation {
         let loaded = flows::load::<GenerationState>(&*self.store, flow, GenerationStep::Challenge, now)
             .await?
             .ok_or(ServiceError::FlowNotFound)?;
-        let state = loaded.state;
+        let (state, at) = (loaded.state, loaded.at);
         let limits =
             AttemptLimits { per_day: self.settings.attempts.per_day, total: self.settings.attempts.total };
         let (left_today, left_total) =
@@ -165,31 +240,28 @@ impl Generation {
                 NextStep::PersonalData => GenerationStep::PersonalData,
                 NextStep::UseRecovery => GenerationStep::UseRecovery,
             };
-            let moved = flows::advance(
-                &*self.store,
-                flow,
-                loaded.version,
-                GenerationStep::Challenge,
-                to,
-                &state,
-                now,
-            )
-            .await?;
+            let moved = flows::advance(&*self.store, &at, to, &state, None, now).await?;
             // Right answers cost nothing, even when a parallel submission on this flow won.
             self.store.refund_attempt(&state.subject, PROCESS, today, now).await?;
-            return if moved {
-                Ok(ChallengeOutcome::Passed { next })
-            } else {
-                Err(ServiceError::FlowNotFound)
-            };
+            if !moved {
+                return Err(ServiceError::FlowNotFound);
+            }
+            if next == NextStep::UseRecovery {
+                self.notify_on_file(&state.identification, mails::Notice::ClaveExists).await?;
+            }
+            return Ok(ChallengeOutcome::Passed { next });
         }
 
         let round = limits.total.saturating_sub(left_total);
         let challenge = self.challenge(&state.identification, &state.subject, round).await?;
-        let next_state = GenerationState { round, answers: challenge.answers, ..state };
-        let step = GenerationStep::Challenge;
-        if !flows::advance(&*self.store, flow, loaded.version, step, step, &next_state, now).await? {
+        let next_state =
+            GenerationState { round, answers: challenge.answers, view: challenge.view.clone(), ..state };
+        if !flows::advance(&*self.store, &at, GenerationStep::Challenge, &next_state, None, now).await? {
             return Err(ServiceError::FlowNotFound);
+        }
+        if left_total == 0 {
+            // This very attempt blocked the process: tell the person on file, once.
+            self.notify_on_file(&next_state.identification, mails::Notice::ProcessBlocked).await?;
         }
         Ok(match (left_today, left_total) {
             (_, 0) => ChallengeOutcome::Blocked,
@@ -207,6 +279,22 @@ impl Generation {
     #[tracing::instrument(skip_all)]
     pub async fn clear_attempts(&self, id: &Identification) -> Result<bool, ServiceError> {
         Ok(self.store.clear_attempts(&self.subject(id), PROCESS).await?)
+    }
+
+    /// Queues `notice` to the registry's email of a registered person; nothing for an unknown
+    /// number or one without an email on file (DESIGN §5.1: the difference reaches only the mail).
+    async fn notify_on_file(&self, id: &Identification, notice: mails::Notice) -> Result<(), ServiceError> {
+        let Some(affiliate) = self.store.find_affiliate(id).await? else { return Ok(()) };
+        let Some(to) = affiliate.email.clone() else { return Ok(()) };
+        let not_me = if self.store.has_clave(id).await? { Some(self.not_me_link(id).await?) } else { None };
+        let mail = mails::notice(&self.settings, notice, &affiliate, to, not_me.as_deref());
+        Ok(self.mailer.queue(mail).await?)
+    }
+
+    /// A fresh "No fui yo" link for this person's clave.
+    async fn not_me_link(&self, id: &Identification) -> Result<String, ServiceError> {
+        let now = self.clock.now();
+        Ok(crate::reports::not_me_link(&*self.store, &self.settings, id, now).await?)
     }
 
     /// The attempt-counter key: a keyed hash, the same derivation for registered and unknown

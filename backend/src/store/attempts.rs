@@ -1,8 +1,12 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use clave_domain::Identification;
+use clave_domain::{
+    Identification,
+    contact::{Email, Landline, Mobile},
+};
 
 use super::StoreError;
+use crate::{flows::FlowHash, tokens::HashedToken};
 
 /// The processes whose challenge attempts are counted, each with its own counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,9 +83,66 @@ pub trait AttemptStore: Send + Sync {
     async fn clear_attempts(&self, subject: &str, process: AttemptProcess) -> Result<bool, StoreError>;
 }
 
-/// Who already holds a clave.
+/// A security profile to create from a finished generation flow.
+#[derive(Clone)]
+pub struct NewProfile {
+    pub identification: Identification,
+    pub email: Email,
+    pub mobile: Mobile,
+    pub landline: Option<Landline>,
+    /// The security image's catalogue id.
+    pub image: String,
+    /// argon2id PHC string of the password.
+    pub password_hash: String,
+    /// (question id, argon2id PHC string of the normalised answer).
+    pub answers: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for NewProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewProfile").field("email", &self.email.masked()).finish_non_exhaustive()
+    }
+}
+
+/// The emailed link and the flow a profile is created from: both are spent by the creation.
+#[derive(Debug, Clone, Copy)]
+pub struct ActivationLink<'a> {
+    pub token: &'a HashedToken,
+    pub purpose: &'a str,
+    pub flow: &'a FlowHash,
+    /// The version the flow was loaded at; a flow changed since (a resend) is not used.
+    pub flow_version: i64,
+}
+
+/// What creating a profile did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileCreation {
+    /// Created; the link is spent and the flow ended, in the same transaction.
+    Created,
+    /// The link was spent, expired or replaced, or the flow changed: nothing was written.
+    LinkNotValid,
+    /// The identification has a profile already: nothing was written (never overwritten).
+    AlreadyHasClave,
+}
+
+/// Security profiles: who holds a clave, with what contact data and secrets.
 #[async_trait]
 pub trait SecurityProfileStore: Send + Sync {
     /// Whether this identification already has a security profile (a clave).
     async fn has_clave(&self, id: &Identification) -> Result<bool, StoreError>;
+
+    /// In one transaction: spends the link, ends its flow and creates the profile with its
+    /// answers. Any failure writes nothing.
+    async fn create_profile(
+        &self,
+        link: ActivationLink<'_>,
+        profile: &NewProfile,
+        now: DateTime<Utc>,
+    ) -> Result<ProfileCreation, StoreError>;
+
+    /// Locks the clave ("No fui yo"); returns whether a profile was there to lock.
+    async fn lock_profile(&self, id: &Identification, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// When the clave was locked, if it is.
+    async fn locked_at(&self, id: &Identification) -> Result<Option<DateTime<Utc>>, StoreError>;
 }

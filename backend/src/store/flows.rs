@@ -25,6 +25,8 @@ pub struct FlowAdvance<'a> {
     pub from_step: &'a str,
     pub to_step: &'a str,
     pub state: &'a str,
+    /// A new expiry, when the step extends the flow's life (e.g. a link was sent).
+    pub expires_at: Option<DateTime<Utc>>,
     pub now: DateTime<Utc>,
 }
 

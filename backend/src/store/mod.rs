@@ -15,7 +15,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 pub use attempts::{
-    AttemptCount, AttemptLimits, AttemptProcess, AttemptStore, Reservation, SecurityProfileStore,
+    ActivationLink, AttemptCount, AttemptLimits, AttemptProcess, AttemptStore, NewProfile, ProfileCreation,
+    Reservation, SecurityProfileStore,
 };
 pub use captcha::CaptchaStore;
 pub use error::StoreError;

@@ -33,13 +33,14 @@ pub trait TokenStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Option<String>, StoreError>;
 
-    /// Whether the token would be accepted now, without spending it (the GET of a link page).
-    async fn token_is_live(
+    /// The subject of the token when it would be accepted now, without spending it (the GET of a
+    /// link page).
+    async fn live_token_subject(
         &self,
         hash: &HashedToken,
         purpose: &str,
         now: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<Option<String>, StoreError>;
 
     /// Marks every live token of this purpose and subject used (a resend invalidates older links).
     async fn revoke_tokens(

@@ -52,7 +52,7 @@ async fn a_used_token_never_works_again() {
     let clock = ManualClock::at_institute_time(2026, 5, 4, 10, 0, 0);
     let t = issue(&*store, PURPOSE, "a1", Duration::from_secs(900), clock.now()).await.expect("issue");
     assert!(store.consume_token(&t.hash(), PURPOSE, clock.now()).await.expect("db").is_some());
-    assert!(!store.token_is_live(&t.hash(), PURPOSE, clock.now()).await.expect("db"));
+    assert!(store.live_token_subject(&t.hash(), PURPOSE, clock.now()).await.expect("db").is_none());
     assert!(store.consume_token(&t.hash(), PURPOSE, clock.now()).await.expect("db").is_none());
 }
 
@@ -62,7 +62,7 @@ async fn a_token_is_only_good_for_its_own_purpose() {
     let clock = ManualClock::at_institute_time(2026, 5, 4, 10, 0, 0);
     let t = issue(&*store, PURPOSE, "a1", Duration::from_secs(900), clock.now()).await.expect("issue");
     assert!(store.consume_token(&t.hash(), "recuperacion", clock.now()).await.expect("db").is_none());
-    assert!(store.token_is_live(&t.hash(), PURPOSE, clock.now()).await.expect("db"));
+    assert!(store.live_token_subject(&t.hash(), PURPOSE, clock.now()).await.expect("db").is_some());
 }
 
 #[tokio::test]

@@ -60,15 +60,19 @@ async fn a_right_answer_after_two_wrong_ones_passes_and_costs_nothing() {
 #[tokio::test]
 async fn an_affiliate_who_already_has_a_clave_passes_to_use_recovery() {
     let h = Harness::new().await;
-    sqlx::query(
-        "INSERT INTO security_profiles (affiliate_id, id_number, created_at) \
-         SELECT id, id_number, 0 FROM affiliates WHERE id_number = ?",
-    )
-    .bind(JOSE)
-    .execute(h.store.pool())
-    .await
-    .expect("profile");
+    h.generate(JOSE, "Cotopaxi-nevado-azul-71").await;
+    let mails_before = h.mails().await.len();
     assert_eq!(h.right_attempt(JOSE).await, ChallengeOutcome::Passed { next: NextStep::UseRecovery });
+    let mails = h.mails().await;
+    let (to, subject, text) = mails.last().expect("a notice");
+    assert_eq!(
+        (mails.len(), to.as_str()),
+        (mails_before + 1, "jose.prueba@correo.example"),
+        "to the email on file"
+    );
+    assert!(
+        subject.contains("ya existe") && text.contains("Recuperar clave") && text.contains("/no-fui-yo#")
+    );
     assert_eq!(h.right_attempt(MARIA).await, ChallengeOutcome::Passed { next: NextStep::PersonalData });
 }
 

@@ -1,5 +1,6 @@
 //! Service tests on an in-memory SQLite store with the demo registry and a manual clock.
 
+mod activation;
 mod employers;
 mod flow;
 mod limits;
@@ -15,7 +16,9 @@ use crate::{
     challenge::ChallengeView,
     clock::ManualClock,
     registry::{Affiliate, seed_demo_if_empty},
-    store::{AttemptCount, AttemptStore as _, RegistryStore as _, sqlite::SqliteStore},
+    store::{
+        AttemptCount, AttemptStore as _, RegistryStore as _, SecurityProfileStore as _, sqlite::SqliteStore,
+    },
 };
 
 /// María Fernanda Ejemplo Andrade of the demo registry, without a clave.
@@ -43,8 +46,11 @@ impl Harness {
     async fn with_settings(store: Arc<SqliteStore>, settings: Settings) -> Self {
         let clock = Arc::new(ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0));
         seed_demo_if_empty(&*store, clock.now()).await.expect("demo registry");
+        let settings = Arc::new(settings);
+        let hasher = crate::hashing::PasswordHasher::new(&test_hashing()).expect("hasher");
+        let mailer = crate::mail::Mailer::new(store.clone(), clock.clone(), settings.clone());
         let generation =
-            Generation::new(store.clone(), clock.clone(), SecretKey::for_tests(), Arc::new(settings));
+            Generation::new(store.clone(), clock.clone(), &SecretKey::for_tests(), settings, hasher, mailer);
         Self { store, clock, generation }
     }
 
@@ -69,9 +75,22 @@ impl Harness {
         self.generation.answer(&flow, right_answers(&view, &affiliate)).await.expect("answer")
     }
 
+    /// Every queued mail as (recipient, subject, text), oldest first.
+    async fn mails(&self) -> Vec<(String, String, String)> {
+        sqlx::query_as("SELECT recipient, subject, text_body FROM outbox ORDER BY id")
+            .fetch_all(self.store.pool())
+            .await
+            .expect("outbox")
+    }
+
     fn at_local(&self, y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) {
         self.clock.set(ManualClock::at_institute_time(y, m, d, h, min, s).now());
     }
+}
+
+/// Cheap argon2 parameters: the tests check the rules, not the cost.
+fn test_hashing() -> crate::config::HashingSettings {
+    crate::config::HashingSettings { memory_kib: 256, iterations: 1, ..Default::default() }
 }
 
 fn ident(id: &str) -> Identification {

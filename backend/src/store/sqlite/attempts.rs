@@ -5,10 +5,10 @@ use sqlx::Row as _;
 
 use super::SqliteStore;
 use crate::{
-    clock::to_millis,
+    clock::{from_millis, to_millis},
     store::{
-        AttemptCount, AttemptLimits, AttemptProcess, AttemptStore, Reservation, SecurityProfileStore,
-        StoreError,
+        ActivationLink, AttemptCount, AttemptLimits, AttemptProcess, AttemptStore, NewProfile,
+        ProfileCreation, Reservation, SecurityProfileStore, StoreError,
     },
 };
 
@@ -123,6 +123,91 @@ impl SecurityProfileStore for SqliteStore {
             .fetch_optional(&self.pool)
             .await?;
         Ok(found.is_some())
+    }
+
+    async fn create_profile(
+        &self,
+        link: ActivationLink<'_>,
+        profile: &NewProfile,
+        now: DateTime<Utc>,
+    ) -> Result<ProfileCreation, StoreError> {
+        let now = to_millis(now);
+        // The first statement writes, so the transaction holds the write lock from the start.
+        let mut tx = self.pool.begin().await?;
+        let spent = sqlx::query(
+            "UPDATE tokens SET used_at = ? \
+             WHERE hash = ? AND purpose = ? AND subject = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(now)
+        .bind(link.token.as_hex())
+        .bind(link.purpose)
+        .bind(link.flow.as_hex())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let ended = sqlx::query("DELETE FROM flows WHERE id_hash = ? AND version = ? AND expires_at > ?")
+            .bind(link.flow.as_hex())
+            .bind(link.flow_version)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if spent.rows_affected() != 1 || ended.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(ProfileCreation::LinkNotValid);
+        }
+        let created: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO security_profiles \
+             (affiliate_id, id_number, email, mobile, landline, image, password_hash, \
+              password_changed_at, created_at) \
+             SELECT id, id_number, ?, ?, ?, ?, ?, ?, ? FROM affiliates WHERE id_number = ? \
+             ON CONFLICT DO NOTHING RETURNING affiliate_id",
+        )
+        .bind(profile.email.as_ref())
+        .bind(profile.mobile.as_ref())
+        .bind(profile.landline.as_ref().map(AsRef::<str>::as_ref))
+        .bind(&profile.image)
+        .bind(&profile.password_hash)
+        .bind(now)
+        .bind(now)
+        .bind(profile.identification.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(affiliate_id) = created else {
+            tx.rollback().await?;
+            return Ok(ProfileCreation::AlreadyHasClave);
+        };
+        for (question, answer_hash) in &profile.answers {
+            sqlx::query(
+                "INSERT INTO security_answers (affiliate_id, question, answer_hash) VALUES (?, ?, ?)",
+            )
+            .bind(affiliate_id)
+            .bind(question)
+            .bind(answer_hash)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ProfileCreation::Created)
+    }
+
+    async fn lock_profile(&self, id: &Identification, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE security_profiles SET locked_at = COALESCE(locked_at, ?) WHERE id_number = ?",
+        )
+        .bind(to_millis(now))
+        .bind(id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn locked_at(&self, id: &Identification) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let locked: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT locked_at FROM security_profiles WHERE id_number = ?")
+                .bind(id.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(locked.flatten().map(from_millis))
     }
 }
 

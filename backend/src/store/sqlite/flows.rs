@@ -59,11 +59,13 @@ impl FlowStore for SqliteStore {
 
     async fn advance_flow(&self, id: &FlowHash, change: FlowAdvance<'_>) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE flows SET step = ?, state = ?, version = version + 1 \
+            "UPDATE flows SET step = ?, state = ?, version = version + 1, \
+             expires_at = COALESCE(?, expires_at) \
              WHERE id_hash = ? AND kind = ? AND version = ? AND step = ? AND expires_at > ?",
         )
         .bind(change.to_step)
         .bind(change.state)
+        .bind(change.expires_at.map(to_millis))
         .bind(id.as_hex())
         .bind(change.kind)
         .bind(change.version)

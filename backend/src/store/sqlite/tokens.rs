@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use super::SqliteStore;
 use crate::{
-    clock::{from_millis, to_millis},
+    clock::to_millis,
     store::{StoreError, TokenRecord, TokenStore},
     tokens::HashedToken,
 };
@@ -50,20 +50,22 @@ impl TokenStore for SqliteStore {
         Ok(subject)
     }
 
-    async fn token_is_live(
+    async fn live_token_subject(
         &self,
         hash: &HashedToken,
         purpose: &str,
         now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let expires: Option<i64> = sqlx::query_scalar(
-            "SELECT expires_at FROM tokens WHERE hash = ? AND purpose = ? AND used_at IS NULL",
+    ) -> Result<Option<String>, StoreError> {
+        let subject = sqlx::query_scalar(
+            "SELECT subject FROM tokens \
+             WHERE hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
         )
         .bind(hash.as_hex())
         .bind(purpose)
+        .bind(to_millis(now))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(expires.is_some_and(|e| from_millis(e) > now))
+        Ok(subject)
     }
 
     async fn revoke_tokens(

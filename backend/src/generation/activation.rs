@@ -1,0 +1,170 @@
+//! Step 5, from the emailed link: accept the terms, set the password, and the profile is created
+//! (DESIGN §2.1). The link's token arrives from the URL fragment; opening the page spends
+//! nothing, only "Generar" does, in the same transaction that writes the profile.
+
+use chrono::{DateTime, Datelike as _, Utc};
+use clave_domain::{BirthDate, FieldProblem, PasswordContext, routes};
+use secrecy::SecretString;
+
+use super::{Generation, GenerationState, GenerationStep, ServiceError, mails, personal::LINK_PURPOSE};
+use crate::{
+    clock::from_millis,
+    flows::{self, Flow},
+    password_policy,
+    registry::Affiliate,
+    store::{ActivationLink, NewProfile, ProfileCreation},
+    tokens::PlainToken,
+};
+
+/// What the activation page shows before "Generar".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivationView {
+    /// When the link stops working (for the countdown).
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the person sent from the activation page.
+#[derive(Clone, Default)]
+pub struct ActivationForm {
+    pub accepted_terms: bool,
+    pub password: String,
+    pub confirmation: String,
+}
+
+impl std::fmt::Debug for ActivationForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActivationForm").field("accepted_terms", &self.accepted_terms).finish_non_exhaustive()
+    }
+}
+
+/// What "Generar" did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActivationOutcome {
+    /// The clave exists; the link is spent and the confirmation email queued.
+    Activated,
+    /// Some fields are wrong; nothing changed and the link still works.
+    Invalid(Vec<FieldProblem>),
+    /// The link was used, expired or replaced by a newer one.
+    LinkNotValid,
+    /// A clave was created for this person meanwhile (another flow): use "Recuperar clave".
+    AlreadyHasClave,
+}
+
+impl Generation {
+    /// The activation page for a link: `None` when the link is used, expired or replaced.
+    /// Changes nothing (a mail scanner that opens the link spends nothing).
+    #[tracing::instrument(skip_all)]
+    pub async fn activation(&self, token: &PlainToken) -> Result<Option<ActivationView>, ServiceError> {
+        let now = self.clock.now();
+        Ok(self.flow_of(token, now).await?.and_then(|flow| {
+            let pending = flow.state.pending?;
+            Some(ActivationView { expires_at: from_millis(pending.link_expires_at) })
+        }))
+    }
+
+    /// "Generar": checks the terms and the password (policy per DESIGN §5.2, with this person's
+    /// data), then spends the link, ends the flow and creates the profile in one transaction, and
+    /// queues the confirmation with a "No fui yo" link. Generation never overwrites a profile.
+    #[tracing::instrument(skip_all)]
+    pub async fn activate(
+        &self,
+        token: &PlainToken,
+        form: ActivationForm,
+    ) -> Result<ActivationOutcome, ServiceError> {
+        let now = self.clock.now();
+        let Some(flow) = self.flow_of(token, now).await? else { return Ok(ActivationOutcome::LinkNotValid) };
+        let Some(pending) = flow.state.pending.clone() else { return Ok(ActivationOutcome::LinkNotValid) };
+        let id = &flow.state.identification;
+        let Some(affiliate) = self.store.find_affiliate(id).await? else {
+            // Only a registered person passes the challenge; the registry lost them since.
+            return Ok(ActivationOutcome::LinkNotValid);
+        };
+
+        let problems = check_form(&form, &affiliate);
+        if !problems.is_empty() {
+            return Ok(ActivationOutcome::Invalid(problems));
+        }
+        let password_hash = self.hasher.hash(SecretString::from(form.password)).await?;
+        let profile = NewProfile {
+            identification: id.clone(),
+            email: pending.email.clone(),
+            mobile: pending.mobile,
+            landline: pending.landline,
+            image: pending.image.as_str().to_owned(),
+            password_hash,
+            answers: pending.answers.iter().map(|(q, hash)| (q.as_str().to_owned(), hash.clone())).collect(),
+        };
+        let link = ActivationLink {
+            token: &token.hash(),
+            purpose: LINK_PURPOSE,
+            flow: &flow.at.hash,
+            flow_version: flow.at.version,
+        };
+        match self.store.create_profile(link, &profile, now).await? {
+            ProfileCreation::Created => {}
+            ProfileCreation::LinkNotValid => return Ok(ActivationOutcome::LinkNotValid),
+            ProfileCreation::AlreadyHasClave => return Ok(ActivationOutcome::AlreadyHasClave),
+        }
+
+        let not_me = self.not_me_link(id).await?;
+        self.mailer.queue(mails::clave_created(&affiliate, pending.email.clone(), &not_me)).await?;
+        if let Some(on_file) = affiliate.email.clone().filter(|on_file| *on_file != pending.email) {
+            // The registry's address learns that another one was registered (guide 000 lets the
+            // person give a new email; this closes the takeover that would otherwise go unseen).
+            let not_me = self.not_me_link(id).await?;
+            self.mailer
+                .queue(mails::clave_created_elsewhere(&affiliate, on_file, &pending.email, &not_me))
+                .await?;
+        }
+        tracing::info!(route = routes::ACTIVATE, "clave generated");
+        Ok(ActivationOutcome::Activated)
+    }
+
+    /// The generation flow a live link names, at step 4.
+    async fn flow_of(
+        &self,
+        token: &PlainToken,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Flow<GenerationState>>, ServiceError> {
+        let Some(subject) = self.store.live_token_subject(&token.hash(), LINK_PURPOSE, now).await? else {
+            return Ok(None);
+        };
+        let Some(hash) = crate::tokens::HashedToken::from_hex(&subject) else { return Ok(None) };
+        let flow = flows::load_by_hash::<GenerationState>(&*self.store, &hash, now).await?;
+        Ok(flow.filter(|f| f.at.step == GenerationStep::EmailSent && f.state.pending.is_some()))
+    }
+}
+
+fn birth_date(date: chrono::NaiveDate) -> Option<BirthDate> {
+    let year = u16::try_from(date.year()).ok()?;
+    let (month, day) = (u8::try_from(date.month()).ok()?, u8::try_from(date.day()).ok()?);
+    BirthDate::new(year, month, day).ok()
+}
+
+/// Every problem of the activation form, each at its field.
+fn check_form(form: &ActivationForm, affiliate: &Affiliate) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    if !form.accepted_terms {
+        problems.push(FieldProblem::new(
+            "terms",
+            "Para continuar, acepte los términos y condiciones.",
+            "To continue, accept the terms and conditions.",
+        ));
+    }
+    let birth = affiliate.birth_date;
+    let ctx = PasswordContext {
+        identification: affiliate.identification.as_str().to_owned(),
+        names: vec![affiliate.names.clone(), affiliate.surnames.clone()],
+        birth_date: birth_date(birth),
+    };
+    if let Some(problem) = password_policy::check(&form.password, &ctx).first() {
+        problems.push(FieldProblem::new("password", problem.message_es(), problem.message_en()));
+    } else if form.confirmation != form.password {
+        problems.push(FieldProblem::new(
+            "confirmation",
+            "Las dos claves no coinciden. Escríbala otra vez.",
+            "The two passwords do not match. Please type it again.",
+        ));
+    }
+    problems
+}

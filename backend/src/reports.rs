@@ -1,0 +1,77 @@
+//! "No fui yo" (DESIGN §5.10): every security email carries a link that, once the person confirms
+//! on the page it opens, locks the clave. Opening the page changes nothing (mail scanners open
+//! links); only the confirmation spends the single-use token.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use clave_domain::{Identification, routes};
+
+use crate::{
+    clock::Clock,
+    config::Settings,
+    store::{Store, StoreError},
+    tokens::{self, PlainToken},
+};
+
+/// The purpose of a "No fui yo" token; its subject is the identification number.
+pub const NOT_ME_PURPOSE: &str = "not-me";
+
+/// Issues a "No fui yo" token for `id` and returns the link for an email.
+pub async fn not_me_link(
+    store: &dyn Store,
+    settings: &Settings,
+    id: &Identification,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    let token = tokens::issue(store, NOT_ME_PURPOSE, id.as_str(), settings.links.not_me_ttl, now).await?;
+    Ok(crate::mail::link(settings, routes::NOT_ME, &token))
+}
+
+/// What confirming "No fui yo" did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotMeOutcome {
+    /// The clave is locked now (or was already).
+    Locked,
+    /// The link was used or expired: nothing changed.
+    LinkNotValid,
+}
+
+/// The "No fui yo" service. Cheap to clone.
+#[derive(Clone)]
+pub struct Reports {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Reports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Reports { .. }")
+    }
+}
+
+impl Reports {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    /// Whether the link still works (the page shows the confirmation button). Changes nothing.
+    #[tracing::instrument(skip_all)]
+    pub async fn link_is_live(&self, token: &PlainToken) -> Result<bool, StoreError> {
+        let now = self.clock.now();
+        Ok(self.store.live_token_subject(&token.hash(), NOT_ME_PURPOSE, now).await?.is_some())
+    }
+
+    /// The confirmation: spends the link and locks the clave.
+    #[tracing::instrument(skip_all)]
+    pub async fn confirm(&self, token: &PlainToken) -> Result<NotMeOutcome, StoreError> {
+        let now = self.clock.now();
+        let Some(subject) = self.store.consume_token(&token.hash(), NOT_ME_PURPOSE, now).await? else {
+            return Ok(NotMeOutcome::LinkNotValid);
+        };
+        let Ok(id) = Identification::parse(&subject) else { return Ok(NotMeOutcome::LinkNotValid) };
+        self.store.lock_profile(&id, now).await?;
+        tracing::warn!("clave locked by a \"No fui yo\" report");
+        Ok(NotMeOutcome::Locked)
+    }
+}
