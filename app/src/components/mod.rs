@@ -1,4 +1,9 @@
 //! Reusable pieces of the interface.
 
 pub mod captcha;
+pub mod field;
+pub mod form;
+pub mod image_picker;
+pub mod keyboard;
 pub mod layout;
+pub mod wizard;
