@@ -78,3 +78,56 @@ impl From<HashError> for AppError {
         }
     }
 }
+
+/// The wizard cookies (DESIGN §5.7): HttpOnly, SameSite=Strict, Secure when the site is served
+/// over TLS, path `/` (server functions live under `/api`). They hold only a random flow id.
+pub mod flow_cookie {
+    use clave_backend::flows::FlowId;
+    use cookie::{Cookie, SameSite};
+    use http::{HeaderValue, header::SET_COOKIE};
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+
+    /// The flow id in the request's cookie `name`, when it has the exact shape of one.
+    pub fn read(name: &str) -> Option<FlowId> {
+        let parts = use_context::<http::request::Parts>()?;
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == name)
+            .and_then(|cookie| FlowId::parse(cookie.value()))
+    }
+
+    /// Sets cookie `name` to `flow` for the browser session.
+    pub fn set(name: &'static str, flow: &FlowId, secure: bool) {
+        append(base(name, flow.expose().to_owned(), secure));
+    }
+
+    /// Removes cookie `name`.
+    pub fn clear(name: &'static str, secure: bool) {
+        let mut cookie = base(name, String::new(), secure);
+        cookie.make_removal();
+        append(cookie);
+    }
+
+    fn base(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+        Cookie::build((name, value))
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Strict)
+            .build()
+    }
+
+    fn append(cookie: Cookie<'static>) {
+        if let (Some(response), Ok(value)) =
+            (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie.to_string()))
+        {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
+}

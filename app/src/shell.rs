@@ -10,7 +10,10 @@ use leptos_router::{
 use crate::{
     components::layout::Layout,
     i18n::{I18nContextProvider, t_string, use_i18n},
-    pages::{dev_mail::DevMail, help::Help, home::Home, not_found::NotFound},
+    pages::{
+        activate::ActivatePage, dev_mail::DevMail, generate::Generate, help::Help, home::Home,
+        not_found::NotFound, not_me::NotMe,
+    },
 };
 
 /// The document served for every page. On the server it also adopts the request's CSP nonce, so
@@ -55,6 +58,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=Home />
                         <Route path=path!("/ayuda") view=Help />
                         <Route path=path!("/dev/correo") view=DevMail />
+                        <Route path=path!("/clave/generar") view=Generate />
+                        <Route path=path!("/clave/activar") view=ActivatePage />
+                        <Route path=path!("/no-fui-yo") view=NotMe />
                     </Routes>
                 </Layout>
             </Router>

@@ -18,6 +18,11 @@ pub fn Home() -> impl IntoView {
             <h2 id="services-title">{t!(i18n, home_services_title)}</h2>
             <ul class="card-grid">
                 <li class="card">
+                    <h3>{t!(i18n, home_generate_card_title)}</h3>
+                    <p>{t!(i18n, home_generate_card_body)}</p>
+                    <A href=clave_domain::routes::GENERATE attr:class="button">{t!(i18n, home_generate_card_link)}</A>
+                </li>
+                <li class="card">
                     <h3>{t!(i18n, home_help_card_title)}</h3>
                     <p>{t!(i18n, home_help_card_body)}</p>
                     <A href="/ayuda" attr:class="button button-secondary">{t!(i18n, home_help_card_link)}</A>

@@ -1,6 +1,9 @@
 //! One module per route.
 
+pub mod activate;
 pub mod dev_mail;
+pub mod generate;
 pub mod help;
 pub mod home;
 pub mod not_found;
+pub mod not_me;

@@ -22,13 +22,15 @@ const ORIGIN: &str = "http://127.0.0.1:3000";
 struct TestApp {
     router: Router,
     store: SqliteStore,
+    services: Services,
 }
 
 async fn app_with(settings: Settings, clock: ManualClock) -> TestApp {
     let store = SqliteStore::in_memory().await.expect("store");
     let services = Services::new(settings, Arc::new(store.clone()), Arc::new(clock)).await.expect("services");
     let leptos = LeptosOptions::builder().output_name("clave").build();
-    TestApp { router: super::router(services, leptos, crate::telemetry::metrics()), store }
+    let router = super::router(services.clone(), leptos, crate::telemetry::metrics());
+    TestApp { router, store, services }
 }
 
 async fn app() -> TestApp {
@@ -206,4 +208,92 @@ async fn metrics_count_requests_by_route_template() {
     assert!(text.contains("clave_http_requests_total"), "{text}");
     assert!(text.contains("route=\"/ayuda\""), "{text}");
     assert!(text.contains("clave_hashing_slots"), "{text}");
+}
+
+/// A server function call with a body, from the site itself, with an optional cookie.
+fn call(path: &str, content_type: &str, body: String, cookie: Option<&str>) -> Request<Body> {
+    let mut r = Request::post(path).header(header::CONTENT_TYPE, content_type).header(header::ORIGIN, ORIGIN);
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    r.body(Body::from(body)).expect("request")
+}
+
+/// A proof for the "No soy un robot" check, solved like the browser does.
+fn captcha_proof(app: &TestApp) -> String {
+    use clave_domain::captcha::{Solution, solve};
+    let challenge = app.services.captcha.challenge(app.services.clock.now());
+    let number = solve(&challenge.challenge, &challenge.salt, challenge.maxnumber).expect("solvable");
+    Solution::new(&challenge, number).to_base64()
+}
+
+/// The url-encoded body of step 1.
+fn search_form(identification: &str, captcha: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("identification", identification)
+        .append_pair("captcha", captcha)
+        .finish()
+}
+
+const STEP_3: &str = r#"{"email":"intruso@correo.example","mobile":"0991234567","landline":"",
+    "questions":[["primera-mascota","a"],["escuela-primaria","b"],["libro-favorito","c"]],"image":"perro"}"#;
+
+async fn outbox_len(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(app.store.pool()).await.expect("outbox")
+}
+
+#[tokio::test]
+async fn generation_steps_called_out_of_order_change_nothing_and_answer_the_real_step() {
+    let app = app().await;
+    clave_backend::registry::seed_demo_if_empty(&app.store, app.services.clock.now()).await.expect("demo");
+    let json = "application/json";
+
+    let no_flow = send(&app, call("/api/generar/datos", json, STEP_3.into(), None)).await;
+    assert_eq!(no_flow.status(), StatusCode::OK);
+    assert!(body_text(no_flow).await.contains(r#"{"Step":{"Identification":{"expired":true}}}"#));
+
+    let form = search_form("1701234567", &captcha_proof(&app));
+    let started =
+        send(&app, call("/api/generar/buscar", "application/x-www-form-urlencoded", form, None)).await;
+    assert_eq!(started.status(), StatusCode::OK);
+    let set_cookie = started.headers()[header::SET_COOKIE].to_str().expect("ascii").to_owned();
+    for flag in ["clave_generar=", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(flag), "{flag} missing in {set_cookie}");
+    }
+    assert!(!set_cookie.contains("Secure"), "the test site is plain http");
+    assert!(body_text(started).await.contains(r#"{"Step":{"Challenge""#));
+    let cookie = set_cookie.split(';').next().expect("pair").to_owned();
+
+    // Step 3 and "reenviar" before passing the challenge: refused, the challenge is shown again.
+    for (path, body) in [("/api/generar/datos", STEP_3.to_owned()), ("/api/generar/reenviar", String::new())]
+    {
+        let early = send(&app, call(path, json, body, Some(&cookie))).await;
+        assert!(body_text(early).await.contains(r#"{"Step":{"Challenge""#), "{path}");
+    }
+    assert_eq!(outbox_len(&app).await, 0, "nothing was sent");
+    let step = send(&app, call("/api/generar/estado", json, String::new(), Some(&cookie))).await;
+    assert!(body_text(step).await.contains(r#"{"Challenge""#), "the flow is still at step 2");
+
+    // Another flow's id, or a malformed one, finds nothing.
+    let forged = format!("clave_generar={}", clave_backend::flows::FlowId::generate().expose());
+    for other in [forged.as_str(), "clave_generar=' OR 1=1 --"] {
+        let answer = send(&app, call("/api/generar/datos", json, STEP_3.into(), Some(other))).await;
+        assert!(body_text(answer).await.contains(r#"{"Identification":{"expired":true}}"#), "{other}");
+    }
+    assert_eq!(outbox_len(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_captcha_proof_opens_one_flow_only() {
+    let app = app().await;
+    let form = search_form("1710034065", &captcha_proof(&app));
+    let first =
+        send(&app, call("/api/generar/buscar", "application/x-www-form-urlencoded", form.clone(), None))
+            .await;
+    assert!(body_text(first).await.contains("Challenge"));
+    let replay =
+        send(&app, call("/api/generar/buscar", "application/x-www-form-urlencoded", form, None)).await;
+    assert!(!replay.headers().contains_key(header::SET_COOKIE));
+    let text = body_text(replay).await;
+    assert!(text.contains(r#""field":"captcha""#) && text.contains("ya se usó"), "{text}");
 }

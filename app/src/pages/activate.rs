@@ -1,0 +1,307 @@
+//! `/clave/activar#<token>`: step 5 of "Generar clave", opened from the emailed link. The token
+//! is in the fragment, which the browser never sends to a server; the page reads it after
+//! hydration and hands it to the server functions. Opening the page changes nothing: only
+//! "Generar" spends the link.
+
+use clave_domain::{FieldProblem, PasswordContext, check_password};
+use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_meta::Title;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    components::{field::FieldError, keyboard::VirtualKeyboard, wizard::Countdown, wizard::Stepper},
+    error::AppError,
+    i18n::{Locale, t, t_string, use_i18n},
+    pages::generate::{FailureAlert, step_titles},
+};
+
+/// What the link opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkState {
+    /// Used, expired or replaced by a newer link.
+    NotValid,
+    /// The form can be filled in.
+    Ready { expires_in_ms: i64, allow_physical: bool, shuffle: bool },
+}
+
+/// What "Generar" did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActivationReply {
+    Done,
+    Invalid(Vec<FieldProblem>),
+    NotValid,
+    AlreadyHasClave,
+}
+
+/// Whether the link still works, and the keyboard policy. Changes nothing.
+#[server(endpoint = "activar/estado")]
+pub async fn activation_link(token: String) -> Result<LinkState, AppError> {
+    imp::link_state(token).await.map_err(crate::server::fail)
+}
+
+/// "Generar": terms, password and its confirmation.
+#[server(endpoint = "activar/generar")]
+pub async fn activate(
+    token: String,
+    accepted_terms: bool,
+    password: String,
+    confirmation: String,
+) -> Result<ActivationReply, AppError> {
+    imp::activate(token, accepted_terms, password, confirmation).await.map_err(crate::server::fail)
+}
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use clave_backend::{
+        config::KeyboardInput,
+        generation::{ActivationForm, ActivationOutcome},
+        tokens::PlainToken,
+    };
+
+    use super::*;
+    use crate::server::services;
+
+    pub async fn link_state(token: String) -> Result<LinkState, AppError> {
+        let services = services()?;
+        let Some(token) = PlainToken::parse(&token) else { return Ok(LinkState::NotValid) };
+        let now = services.clock.now();
+        Ok(match services.generation.activation(&token).await? {
+            None => LinkState::NotValid,
+            Some(view) => LinkState::Ready {
+                expires_in_ms: (view.expires_at - now).num_milliseconds().max(0),
+                allow_physical: services.settings.keyboard.input == KeyboardInput::VirtualAndPhysical,
+                shuffle: services.settings.keyboard.shuffle,
+            },
+        })
+    }
+
+    pub async fn activate(
+        token: String,
+        accepted_terms: bool,
+        password: String,
+        confirmation: String,
+    ) -> Result<ActivationReply, AppError> {
+        let services = services()?;
+        let Some(token) = PlainToken::parse(&token) else { return Ok(ActivationReply::NotValid) };
+        let form = ActivationForm { accepted_terms, password, confirmation };
+        Ok(match services.generation.activate(&token, form).await? {
+            ActivationOutcome::Activated => ActivationReply::Done,
+            ActivationOutcome::Invalid(problems) => ActivationReply::Invalid(problems),
+            ActivationOutcome::LinkNotValid => ActivationReply::NotValid,
+            ActivationOutcome::AlreadyHasClave => ActivationReply::AlreadyHasClave,
+        })
+    }
+}
+
+/// The token in the address's fragment, read in the browser (empty on the server).
+pub(crate) fn fragment_token() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+        hash.trim_start_matches('#').to_owned()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Stage {
+    /// Reading the fragment and asking the server (also what the server renders).
+    Checking,
+    Link(LinkState),
+    Done,
+    AlreadyHasClave,
+    Failed(AppError),
+}
+
+/// The page.
+#[component]
+pub fn ActivatePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let stage = RwSignal::new(Stage::Checking);
+    let token = StoredValue::new(String::new());
+    Effect::new(move || {
+        token.set_value(fragment_token());
+        leptos::task::spawn_local(async move {
+            let next = match activation_link(token.get_value()).await {
+                Ok(state) => Stage::Link(state),
+                Err(error) => Stage::Failed(error),
+            };
+            stage.set(next);
+        });
+    });
+    view! {
+        <Title text=move || t_string!(i18n, act_title) />
+        <h1>{t!(i18n, gen_title)}</h1>
+        <div class="wizard">
+            <Stepper titles=step_titles() current=4_usize />
+            <section class="wizard-panel">
+                {move || match stage.get() {
+                    Stage::Checking => view! {
+                        <h2 class="step-heading">{t!(i18n, gen_step_activation)}</h2>
+                        <p role="status">{t!(i18n, act_checking)}</p>
+                    }.into_any(),
+                    Stage::Link(LinkState::NotValid) => view! {
+                        <h2 class="step-heading">{t!(i18n, act_not_valid_title)}</h2>
+                        <div class="alert alert-warning" role="alert">{t!(i18n, act_not_valid_body)}</div>
+                        <A href=clave_domain::routes::GENERATE attr:class="button">{t!(i18n, act_start_again)}</A>
+                    }.into_any(),
+                    Stage::Link(LinkState::Ready { expires_in_ms, allow_physical, shuffle }) => view! {
+                        <ActivationFields token=token expires_in_ms=expires_in_ms allow_physical=allow_physical shuffle=shuffle stage=stage />
+                    }.into_any(),
+                    Stage::Done => view! { <Success /> }.into_any(),
+                    Stage::AlreadyHasClave => view! {
+                        <h2 class="step-heading" tabindex="-1">{t!(i18n, gen_use_recovery_title)}</h2>
+                        <p class="lead">{t!(i18n, gen_use_recovery_body)}</p>
+                        <A href="/" attr:class="button">{t!(i18n, gen_exit)}</A>
+                    }.into_any(),
+                    Stage::Failed(error) => view! {
+                        <h2 class="step-heading">{t!(i18n, gen_step_activation)}</h2>
+                        <FailureAlert error=error />
+                    }.into_any(),
+                }}
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn ActivationFields(
+    token: StoredValue<String>,
+    expires_in_ms: i64,
+    allow_physical: bool,
+    shuffle: bool,
+    stage: RwSignal<Stage>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let terms = RwSignal::new(false);
+    let problems = RwSignal::new(Vec::<FieldProblem>::new());
+    let failure = RwSignal::new(None::<AppError>);
+    let expired = RwSignal::new(false);
+    let action = ServerAction::<Activate>::new();
+    Effect::new(move || match action.value().get() {
+        Some(Ok(ActivationReply::Done)) => stage.set(Stage::Done),
+        Some(Ok(ActivationReply::Invalid(found))) => {
+            failure.set(None);
+            problems.set(found);
+        }
+        Some(Ok(ActivationReply::NotValid)) => stage.set(Stage::Link(LinkState::NotValid)),
+        Some(Ok(ActivationReply::AlreadyHasClave)) => stage.set(Stage::AlreadyHasClave),
+        Some(Err(error)) => failure.set(Some(error)),
+        None => {}
+    });
+    let problem = move |field: &'static str| {
+        Signal::derive(move || {
+            let english = i18n.get_locale() == Locale::en;
+            problems.with(|all| {
+                clave_domain::field::problem_of(all, field).map(|p| p.message(english).to_owned())
+            })
+        })
+    };
+    // Instant feedback with the rules the browser can check; the server checks them all again,
+    // with the person's data and the strength score.
+    let instant = Signal::derive(move || {
+        let english = i18n.get_locale() == Locale::en;
+        password.with(|value| {
+            (!value.is_empty())
+                .then(|| check_password(value, &PasswordContext::default()))
+                .and_then(|found| {
+                    found.first().map(|p| if english { p.message_en() } else { p.message_es() })
+                })
+                .map(str::to_owned)
+        })
+    });
+    let password_error = problem("password");
+    let password_message = Signal::derive(move || password_error.get().or_else(|| instant.get()));
+    let confirmation_error = problem("confirmation");
+    let terms_error = problem("terms");
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(Activate {
+            token: token.get_value(),
+            accepted_terms: terms.get_untracked(),
+            password: password.get_untracked(),
+            confirmation: confirmation.get_untracked(),
+        });
+    };
+    view! {
+        <h2 class="step-heading">{t!(i18n, gen_step_activation)}</h2>
+        {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
+        <p class="link-validity">
+            {move || if expired.get() { t_string!(i18n, gen_link_expired) } else { t_string!(i18n, gen_link_valid_for) }}
+            " "
+            <Countdown remaining_ms=expires_in_ms expired=expired />
+        </p>
+        <form class="form" on:submit=on_submit novalidate>
+            <div class="terms" role="region" aria-labelledby="terms-title" tabindex="0">
+                <h3 id="terms-title">{t!(i18n, act_terms_title)}</h3>
+                <p>{t!(i18n, act_terms_1)}</p>
+                <p>{t!(i18n, act_terms_2)}</p>
+                <p>{t!(i18n, act_terms_3)}</p>
+            </div>
+            <div class="field field-check" class:field-invalid=move || terms_error.get().is_some()>
+                <input
+                    type="checkbox"
+                    id="terms"
+                    prop:checked=move || terms.get()
+                    on:change=move |ev| terms.set(event_target_checked(&ev))
+                    aria-invalid=move || terms_error.get().is_some().then_some("true")
+                    aria-describedby=move || terms_error.get().map(|_| "terms-error")
+                />
+                <label for="terms">{t!(i18n, act_accept_terms)}</label>
+                <FieldError id="terms-error" error=terms_error />
+            </div>
+            <p class="field-hint" id="password-rules">{t!(i18n, act_password_rules)}</p>
+            <div class="field" class:field-invalid=move || password_message.get().is_some()>
+                <VirtualKeyboard
+                    id="password"
+                    label=Signal::derive(move || t_string!(i18n, act_password).to_owned())
+                    value=password
+                    allow_physical=allow_physical
+                    shuffle=shuffle
+                    described_by=Signal::derive(move || {
+                        Some(if password_message.get().is_some() { "password-rules password-error" } else { "password-rules" }.to_owned())
+                    })
+                    invalid=Signal::derive(move || password_error.get().is_some())
+                    autocomplete="new-password"
+                />
+                <FieldError id="password-error" error=password_message />
+            </div>
+            <div class="field" class:field-invalid=move || confirmation_error.get().is_some()>
+                <VirtualKeyboard
+                    id="confirmation"
+                    label=Signal::derive(move || t_string!(i18n, act_confirmation).to_owned())
+                    value=confirmation
+                    allow_physical=allow_physical
+                    shuffle=shuffle
+                    described_by=Signal::derive(move || confirmation_error.get().map(|_| "confirmation-error".to_owned()))
+                    invalid=Signal::derive(move || confirmation_error.get().is_some())
+                    autocomplete="new-password"
+                />
+                <FieldError id="confirmation-error" error=confirmation_error />
+            </div>
+            <button type="submit" class="button" disabled=move || action.pending().get() || expired.get()>
+                {t!(i18n, act_generate)}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn Success() -> impl IntoView {
+    let i18n = use_i18n();
+    let heading = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move || {
+        if let Some(el) = heading.get() {
+            let _ = el.focus();
+        }
+    });
+    view! {
+        <h2 class="step-heading" tabindex="-1" node_ref=heading>{t!(i18n, act_done_title)}</h2>
+        <div class="alert alert-success" role="status">{t!(i18n, act_done_body)}</div>
+        <A href="/" attr:class="button">{t!(i18n, act_exit)}</A>
+    }
+}

@@ -1,0 +1,257 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expectNoAxeViolations, expectNoHorizontalOverflow, waitForHydration } from './support';
+
+/** A person of the demo registry, read from the file the server seeds (so the facts match). */
+interface Person {
+  id: string;
+  birth: { day: string; month: string; year: string };
+  facts: Record<string, string>;
+}
+
+function person(id: string): Person {
+  const csv = readFileSync(resolve(__dirname, '../../backend/src/registry/demo.csv'), 'utf8');
+  const row = csv
+    .split('\n')
+    .map((line) => line.split(','))
+    .find((cells) => cells[1] === id);
+  if (!row) throw new Error(`${id} is not in the demo registry`);
+  const [year, month, day] = row[4].split('-');
+  return {
+    id,
+    birth: { day: String(Number(day)), month: String(Number(month)), year },
+    facts: {
+      employer: row[8],
+      'first-contribution-year': row[9].slice(0, 4),
+      'mobile-ending': row[6].slice(-3),
+    },
+  };
+}
+
+/** Each project generates a clave for a different person: a clave is generated once. */
+const PEOPLE: Record<string, string> = { desktop: '1701234567', phone: '0103456786' };
+const KEYBOARD_ONLY = '1104567894';
+
+const PASSWORD = 'Tortuga7Verde2Montaña';
+
+async function check(page: Page, name: string) {
+  await waitForHydration(page);
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalOverflow(page);
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+/** Step 1 → 2: the number and "No soy un robot". */
+async function identify(page: Page, id: string) {
+  await page.getByLabel('Cédula o código de identificación').fill(id);
+  await page.getByLabel('No soy un robot').check();
+  await expect(page.locator('.captcha')).toHaveAttribute('data-state', 'verified');
+  await page.getByRole('button', { name: 'Buscar' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Desafío' })).toBeFocused();
+}
+
+/** Step 2 → 3: the birth date and the registry facts asked. */
+async function answerChallenge(page: Page, who: Person) {
+  await page.getByLabel('Día').fill(who.birth.day);
+  await page.getByLabel('Mes').selectOption(who.birth.month);
+  await page.getByLabel('Año').fill(who.birth.year);
+  for (const [question, truth] of Object.entries(who.facts)) {
+    const options = page.locator(`input[name="choice-${question}"]`);
+    if ((await options.count()) > 0) {
+      await page.getByRole('radio', { name: truth, exact: true }).check();
+    }
+  }
+  await page.getByRole('button', { name: 'Continuar' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Datos personales' })).toBeFocused();
+}
+
+/** Step 3 → 4. */
+async function personalData(page: Page, email: string) {
+  await page.getByLabel('Correo electrónico').fill(email);
+  await page.getByLabel('Celular').fill('0991234567');
+  const answers = ['Firulais', 'Escuela Simón Bolívar', 'Huasipungo'];
+  for (const [i, question] of ['primera-mascota', 'escuela-primaria', 'libro-favorito'].entries()) {
+    await page.getByLabel(`Pregunta ${i + 1}`).selectOption(question);
+    await page.getByLabel(`Respuesta ${i + 1}`).fill(answers[i]);
+  }
+  await page.getByRole('radio', { name: 'Perro' }).click();
+  await expect(page.getByRole('radio', { name: 'Perro' })).toBeChecked();
+  await page.getByRole('button', { name: 'Enviar enlace' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Correo enviado' })).toBeFocused();
+}
+
+/** The newest link to `path` in a mail to `email`, read from the dev mailbox. */
+async function linkFromMailbox(page: Page, email: string, path: string): Promise<string> {
+  let href = '';
+  await expect(async () => {
+    await page.goto('/dev/correo');
+    const mail = page.getByRole('article').filter({ hasText: email }).filter({ hasText: path }).first();
+    href = (await mail.getByRole('link').filter({ hasText: path }).first().getAttribute('href')) ?? '';
+    expect(href).toContain(`${path}#`);
+  }).toPass({ timeout: 15_000 });
+  return href;
+}
+
+/** Types `text` by clicking the on-screen keys of `keyboard`, MAYÚS included. */
+async function typeOnKeyboard(keyboard: Locator, text: string) {
+  const caps = keyboard.getByRole('button', { name: 'MAYÚS' });
+  for (const char of text) {
+    const upper = char !== char.toLowerCase();
+    if ((await caps.getAttribute('aria-pressed')) !== String(upper) && char.toLowerCase() !== char.toUpperCase()) {
+      await caps.click();
+    }
+    await keyboard.getByRole('button', { name: char, exact: true }).click();
+  }
+  if ((await caps.getAttribute('aria-pressed')) === 'true') await caps.click();
+}
+
+test('a person generates a first clave, typing it only on the virtual keyboard', async ({ page }, info) => {
+  const who = person(PEOPLE[info.project.name]);
+  const email = `generar.${info.project.name}@correo.example`;
+
+  await page.goto('/');
+  await waitForHydration(page);
+  await page.getByRole('link', { name: 'Generar mi clave' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Generar clave por primera vez');
+  await expect(page.getByText('Paso 1 de 5')).toBeVisible();
+  await check(page, '1-identificacion');
+
+  await identify(page, who.id);
+  await expect(page.getByText('Paso 2 de 5')).toBeVisible();
+  await check(page, '2-desafio');
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 2, name: 'Desafío' })).toBeVisible();
+  await waitForHydration(page);
+  await answerChallenge(page, who);
+  await check(page, '3-datos-personales');
+
+  await personalData(page, email);
+  await expect(page.getByText('g***@correo.example')).toBeVisible();
+  await expect(page.getByRole('timer')).toHaveText(/^1[45]:\d\d$/);
+  await check(page, '4-correo-enviado');
+
+  const link = await linkFromMailbox(page, email, '/clave/activar');
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 2, name: 'Activación' })).toBeVisible();
+  await check(page, '5-activacion');
+
+  await page.getByLabel('He leído y acepto los términos y condiciones').check();
+  const keyboards = page.locator('.virtual-keyboard');
+  await typeOnKeyboard(keyboards.nth(0), PASSWORD);
+  await typeOnKeyboard(keyboards.nth(1), PASSWORD);
+  await expect(page.getByLabel('Nueva clave', { exact: true })).toHaveValue(PASSWORD);
+  await expect(page.getByLabel('Confirme su nueva clave')).toHaveValue(PASSWORD);
+  await page.getByRole('button', { name: 'Generar', exact: true }).click();
+
+  await expect(page.getByRole('heading', { level: 2, name: '¡Su clave fue generada!' })).toBeFocused();
+  await check(page, '6-exito');
+  const confirmation = await linkFromMailbox(page, email, '/no-fui-yo');
+  expect(confirmation).toContain('/no-fui-yo#');
+
+  // The link is single use: opening it again shows why it no longer works.
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 2, name: 'El enlace ya no es válido' })).toBeVisible();
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Salir' }).count();
+});
+
+test('the whole flow also completes with the keyboard alone', async ({ page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'a keyboard-only run needs a physical keyboard');
+  const who = person(KEYBOARD_ONLY);
+  const email = 'teclado@correo.example';
+  const tabTo = async (target: Locator) => {
+    for (let i = 0; i < 80 && !(await target.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(target).toBeFocused();
+  };
+
+  await page.goto('/clave/generar');
+  await waitForHydration(page);
+  await tabTo(page.getByLabel('Cédula o código de identificación'));
+  await page.keyboard.type(who.id);
+  await tabTo(page.getByLabel('No soy un robot'));
+  await page.keyboard.press('Space');
+  await expect(page.locator('.captcha')).toHaveAttribute('data-state', 'verified');
+  await tabTo(page.getByRole('button', { name: 'Buscar' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 2, name: 'Desafío' })).toBeFocused();
+
+  await tabTo(page.getByLabel('Día'));
+  await page.keyboard.type(who.birth.day);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'][Number(who.birth.month) - 1]);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(who.birth.year);
+  for (const [question, truth] of Object.entries(who.facts)) {
+    if ((await page.locator(`input[name="choice-${question}"]`).count()) === 0) continue;
+    const group = page.locator(`input[name="choice-${question}"]`);
+    await tabTo(group.first());
+    const target = page.getByRole('radio', { name: truth, exact: true });
+    for (let i = 0; i < 4 && !(await target.isChecked()); i++) await page.keyboard.press('ArrowDown');
+    await expect(target).toBeChecked();
+  }
+  await tabTo(page.getByRole('button', { name: 'Continuar' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 2, name: 'Datos personales' })).toBeFocused();
+
+  await page.keyboard.press('Tab');
+  await tabTo(page.getByLabel('Correo electrónico'));
+  await page.keyboard.type(email);
+  await tabTo(page.getByLabel('Celular'));
+  await page.keyboard.type('0961234567');
+  const answers = ['Firulais', 'Escuela Simón Bolívar', 'Huasipungo'];
+  for (const [i, question] of ['primera-mascota', 'escuela-primaria', 'libro-favorito'].entries()) {
+    await tabTo(page.getByLabel(`Pregunta ${i + 1}`));
+    await page.getByLabel(`Pregunta ${i + 1}`).selectOption(question); // a native select takes keys too
+    await tabTo(page.getByLabel(`Respuesta ${i + 1}`));
+    await page.keyboard.type(answers[i]);
+  }
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('[role="radio"][aria-checked="true"], input[type="radio"]:checked')).toHaveCount(1);
+  await tabTo(page.getByRole('button', { name: 'Enviar enlace' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 2, name: 'Correo enviado' })).toBeFocused();
+
+  await page.goto(await linkFromMailbox(page, email, '/clave/activar'));
+  await expect(page.getByRole('heading', { level: 2, name: 'Activación' })).toBeVisible();
+  await waitForHydration(page);
+  await tabTo(page.getByLabel('He leído y acepto los términos y condiciones'));
+  await page.keyboard.press('Space');
+  await tabTo(page.getByLabel('Nueva clave', { exact: true }));
+  await page.keyboard.type(PASSWORD);
+  await tabTo(page.getByLabel('Confirme su nueva clave'));
+  await page.keyboard.type(PASSWORD);
+  await tabTo(page.getByRole('button', { name: 'Generar', exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 2, name: '¡Su clave fue generada!' })).toBeFocused();
+});
+
+test('wrong input is explained at its field and changes nothing', async ({ page }) => {
+  await page.goto('/clave/generar');
+  await waitForHydration(page);
+  await page.getByLabel('Cédula o código de identificación').fill('1234567890');
+  await page.getByRole('button', { name: 'Buscar' }).click();
+  const field = page.getByLabel('Cédula o código de identificación');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#identification-error')).toContainText('cédula');
+  await expect(page.locator('#captcha-error')).toContainText('No soy un robot');
+  await expect(page.getByText('Paso 1 de 5')).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+test('a link that is not valid says so and offers to start again', async ({ page }) => {
+  await page.goto('/clave/activar#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { level: 2, name: 'El enlace ya no es válido' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Generar clave por primera vez' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.goto('/no-fui-yo#nada');
+  await waitForHydration(page);
+  await expect(page.getByRole('alert')).toContainText('caducó o ya se usó');
+  await expectNoAxeViolations(page);
+});
