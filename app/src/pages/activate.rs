@@ -95,7 +95,7 @@ mod imp {
 }
 
 /// The token in the address's fragment, read in the browser (empty on the server).
-pub(crate) fn fragment_token() -> String {
+fn fragment_token() -> String {
     #[cfg(feature = "hydrate")]
     {
         let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
@@ -103,6 +103,22 @@ pub(crate) fn fragment_token() -> String {
     }
     #[cfg(not(feature = "hydrate"))]
     String::new()
+}
+
+/// For a page opened from an emailed link: once hydrated, keeps the fragment's token in `token`,
+/// asks the server about it with `check` and hands the answer to `apply`. Nothing runs on the
+/// server, which never sees the fragment.
+pub(crate) fn check_fragment_token<T, Fut>(
+    token: StoredValue<String>,
+    check: impl Fn(String) -> Fut + Copy + 'static,
+    apply: impl Fn(Result<T, AppError>) + Copy + 'static,
+) where
+    Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
+{
+    Effect::new(move || {
+        token.set_value(fragment_token());
+        leptos::task::spawn_local(async move { apply(check(token.get_value()).await) });
+    });
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,14 +137,10 @@ pub fn ActivatePage() -> impl IntoView {
     let i18n = use_i18n();
     let stage = RwSignal::new(Stage::Checking);
     let token = StoredValue::new(String::new());
-    Effect::new(move || {
-        token.set_value(fragment_token());
-        leptos::task::spawn_local(async move {
-            let next = match activation_link(token.get_value()).await {
-                Ok(state) => Stage::Link(state),
-                Err(error) => Stage::Failed(error),
-            };
-            stage.set(next);
+    check_fragment_token(token, activation_link, move |answer| {
+        stage.set(match answer {
+            Ok(state) => Stage::Link(state),
+            Err(error) => Stage::Failed(error),
         });
     });
     view! {
@@ -216,6 +228,7 @@ fn ActivationFields(
     });
     let password_error = problem("password");
     let password_message = Signal::derive(move || password_error.get().or_else(|| instant.get()));
+    let policy = KeyboardPolicy { allow_physical, shuffle };
     let confirmation_error = problem("confirmation");
     let terms_error = problem("terms");
     let on_submit = move |ev: SubmitEvent| {
@@ -255,38 +268,67 @@ fn ActivationFields(
                 <FieldError id="terms-error" error=terms_error />
             </div>
             <p class="field-hint" id="password-rules">{t!(i18n, act_password_rules)}</p>
-            <div class="field" class:field-invalid=move || password_message.get().is_some()>
-                <VirtualKeyboard
-                    id="password"
-                    label=Signal::derive(move || t_string!(i18n, act_password).to_owned())
-                    value=password
-                    allow_physical=allow_physical
-                    shuffle=shuffle
-                    described_by=Signal::derive(move || {
-                        Some(if password_message.get().is_some() { "password-rules password-error" } else { "password-rules" }.to_owned())
-                    })
-                    invalid=Signal::derive(move || password_error.get().is_some())
-                    autocomplete="new-password"
-                />
-                <FieldError id="password-error" error=password_message />
-            </div>
-            <div class="field" class:field-invalid=move || confirmation_error.get().is_some()>
-                <VirtualKeyboard
-                    id="confirmation"
-                    label=Signal::derive(move || t_string!(i18n, act_confirmation).to_owned())
-                    value=confirmation
-                    allow_physical=allow_physical
-                    shuffle=shuffle
-                    described_by=Signal::derive(move || confirmation_error.get().map(|_| "confirmation-error".to_owned()))
-                    invalid=Signal::derive(move || confirmation_error.get().is_some())
-                    autocomplete="new-password"
-                />
-                <FieldError id="confirmation-error" error=confirmation_error />
-            </div>
+            <PasswordField
+                id="password"
+                label=Signal::derive(move || t_string!(i18n, act_password).to_owned())
+                value=password
+                policy=policy
+                hint_id="password-rules"
+                error=password_message
+            />
+            <PasswordField
+                id="confirmation"
+                label=Signal::derive(move || t_string!(i18n, act_confirmation).to_owned())
+                value=confirmation
+                policy=policy
+                error=confirmation_error
+            />
             <button type="submit" class="button" disabled=move || action.pending().get() || expired.get()>
                 {t!(i18n, act_generate)}
             </button>
         </form>
+    }
+}
+
+/// How the virtual keyboard may be used (settings `keyboard.input` and `keyboard.shuffle`).
+#[derive(Debug, Clone, Copy)]
+struct KeyboardPolicy {
+    allow_physical: bool,
+    shuffle: bool,
+}
+
+/// A password typed on the virtual keyboard, with its hint and its error.
+#[component]
+fn PasswordField(
+    id: &'static str,
+    label: Signal<String>,
+    value: RwSignal<String>,
+    policy: KeyboardPolicy,
+    #[prop(optional)] hint_id: Option<&'static str>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let error_id = error_id.clone();
+        Signal::derive(move || {
+            let ids: Vec<&str> = hint_id.into_iter().chain(error.get().map(|_| error_id.as_str())).collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        })
+    };
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <VirtualKeyboard
+                id=id
+                label=label
+                value=value
+                allow_physical=policy.allow_physical
+                shuffle=policy.shuffle
+                described_by=described_by
+                invalid=Signal::derive(move || error.get().is_some())
+                autocomplete="new-password"
+            />
+            <FieldError id=error_id error=error />
+        </div>
     }
 }
 

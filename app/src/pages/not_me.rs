@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     error::AppError,
     i18n::{t, t_string, use_i18n},
-    pages::{activate::fragment_token, generate::FailureAlert},
+    pages::{activate::check_fragment_token, generate::FailureAlert},
 };
 
 /// What the confirmation did.
@@ -56,14 +56,11 @@ pub fn NotMe() -> impl IntoView {
     let i18n = use_i18n();
     let stage = RwSignal::new(Stage::Checking);
     let token = StoredValue::new(String::new());
-    Effect::new(move || {
-        token.set_value(fragment_token());
-        leptos::task::spawn_local(async move {
-            stage.set(match not_me_state(token.get_value()).await {
-                Ok(true) => Stage::Ready,
-                Ok(false) => Stage::NotValid,
-                Err(error) => Stage::Failed(error),
-            });
+    check_fragment_token(token, not_me_state, move |answer| {
+        stage.set(match answer {
+            Ok(true) => Stage::Ready,
+            Ok(false) => Stage::NotValid,
+            Err(error) => Stage::Failed(error),
         });
     });
     let confirm = ServerAction::<ConfirmNotMe>::new();
