@@ -246,9 +246,12 @@ test('wrong input is explained at its field and changes nothing', async ({ page 
   await page.getByRole('button', { name: 'Buscar' }).click();
   const field = page.getByLabel('Cédula o código de identificación');
   await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toBeFocused();
   await expect(page.locator('#identification-error')).toContainText('cédula');
   await expect(page.locator('#captcha-error')).toContainText('No soy un robot');
   await expect(page.getByText('Paso 1 de 5')).toBeVisible();
+  // Foreigners without an identification code are sent to an office first (guide 000).
+  await expect(page.getByRole('complementary')).toContainText('Centro de Atención Universal');
   await expectNoAxeViolations(page);
 });
 

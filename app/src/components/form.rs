@@ -20,3 +20,15 @@ impl FormValues {
         self.0.as_ref().and_then(|data| data.get(name).as_string()).unwrap_or_default()
     }
 }
+
+/// After a refused submission: once the errors are drawn, moves the focus to the first field
+/// marked invalid, so a screen reader announces that field and its message and a keyboard user
+/// continues there.
+pub fn focus_first_invalid() {
+    leptos::prelude::request_animation_frame(|| {
+        let first = leptos::prelude::document().query_selector("[aria-invalid='true']").ok().flatten();
+        if let Some(element) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    });
+}

@@ -10,7 +10,11 @@ use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{field::FieldError, keyboard::VirtualKeyboard, wizard::Countdown, wizard::Stepper},
+    components::{
+        field::FieldError,
+        keyboard::VirtualKeyboard,
+        wizard::{Countdown, StepHeading, Stepper},
+    },
     error::AppError,
     i18n::{Locale, t, t_string, use_i18n},
     pages::generate::{FailureAlert, step_titles},
@@ -155,7 +159,7 @@ pub fn ActivatePage() -> impl IntoView {
                         <p role="status">{t!(i18n, act_checking)}</p>
                     }.into_any(),
                     Stage::Link(LinkState::NotValid) => view! {
-                        <h2 class="step-heading">{t!(i18n, act_not_valid_title)}</h2>
+                        <StepHeading text=Signal::derive(move || t_string!(i18n, act_not_valid_title).to_owned()) take_focus=true />
                         <div class="alert alert-warning" role="alert">{t!(i18n, act_not_valid_body)}</div>
                         <A href=clave_domain::routes::GENERATE attr:class="button">{t!(i18n, act_start_again)}</A>
                     }.into_any(),
@@ -164,7 +168,7 @@ pub fn ActivatePage() -> impl IntoView {
                     }.into_any(),
                     Stage::Done => view! { <Success /> }.into_any(),
                     Stage::AlreadyHasClave => view! {
-                        <h2 class="step-heading" tabindex="-1">{t!(i18n, gen_use_recovery_title)}</h2>
+                        <StepHeading text=Signal::derive(move || t_string!(i18n, gen_use_recovery_title).to_owned()) take_focus=true />
                         <p class="lead">{t!(i18n, gen_use_recovery_body)}</p>
                         <A href="/" attr:class="button">{t!(i18n, gen_exit)}</A>
                     }.into_any(),
@@ -199,6 +203,7 @@ fn ActivationFields(
         Some(Ok(ActivationReply::Invalid(found))) => {
             failure.set(None);
             problems.set(found);
+            crate::components::form::focus_first_invalid();
         }
         Some(Ok(ActivationReply::NotValid)) => stage.set(Stage::Link(LinkState::NotValid)),
         Some(Ok(ActivationReply::AlreadyHasClave)) => stage.set(Stage::AlreadyHasClave),

@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    components::wizard::StepHeading,
     error::AppError,
     i18n::{t, t_string, use_i18n},
     pages::{activate::check_fragment_token, generate::FailureAlert},
@@ -84,10 +85,12 @@ pub fn NotMe() -> impl IntoView {
                     </button>
                 }.into_any(),
                 Stage::Locked => view! {
+                    <StepHeading text=Signal::derive(move || t_string!(i18n, notme_locked_title).to_owned()) take_focus=true />
                     <div class="alert alert-success" role="status">{t!(i18n, notme_locked)}</div>
                     <A href=clave_domain::routes::HELP attr:class="button">{t!(i18n, gen_blocked_channels)}</A>
                 }.into_any(),
                 Stage::NotValid => view! {
+                    <StepHeading text=Signal::derive(move || t_string!(i18n, act_not_valid_title).to_owned()) take_focus=true />
                     <div class="alert alert-warning" role="alert">{t!(i18n, notme_not_valid)}</div>
                 }.into_any(),
                 Stage::Failed(error) => view! { <FailureAlert error=error /> }.into_any(),

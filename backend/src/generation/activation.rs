@@ -131,7 +131,11 @@ impl Generation {
         };
         let Some(hash) = crate::tokens::HashedToken::from_hex(&subject) else { return Ok(None) };
         let flow = flows::load_by_hash::<GenerationState>(&*self.store, &hash, now).await?;
-        Ok(flow.filter(|f| f.at.step == GenerationStep::EmailSent && f.state.pending.is_some()))
+        let current = token.hash().as_hex();
+        Ok(flow.filter(|f| {
+            f.at.step == GenerationStep::EmailSent
+                && f.state.pending.as_ref().is_some_and(|pending| pending.link_hash == current)
+        }))
     }
 }
 

@@ -252,16 +252,17 @@ impl Generation {
             return Ok(ChallengeOutcome::Passed { next });
         }
 
+        if left_total == 0 {
+            // This very reservation took the last attempt, so exactly one request gets here: tell
+            // the person on file, whatever happens to the flow below.
+            self.notify_on_file(&state.identification, mails::Notice::ProcessBlocked).await?;
+        }
         let round = limits.total.saturating_sub(left_total);
         let challenge = self.challenge(&state.identification, &state.subject, round).await?;
         let next_state =
             GenerationState { round, answers: challenge.answers, view: challenge.view.clone(), ..state };
         if !flows::advance(&*self.store, &at, GenerationStep::Challenge, &next_state, None, now).await? {
             return Err(ServiceError::FlowNotFound);
-        }
-        if left_total == 0 {
-            // This very attempt blocked the process: tell the person on file, once.
-            self.notify_on_file(&next_state.identification, mails::Notice::ProcessBlocked).await?;
         }
         Ok(match (left_today, left_total) {
             (_, 0) => ChallengeOutcome::Blocked,

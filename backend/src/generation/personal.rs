@@ -14,7 +14,8 @@ use super::{Generation, GenerationState, GenerationStep, ServiceError, mails};
 use crate::{
     clock::{from_millis, to_millis},
     flows::{self, FlowId},
-    tokens,
+    store::TokenRecord,
+    tokens::PlainToken,
 };
 
 /// The purpose of the generation link's token.
@@ -81,6 +82,9 @@ pub(super) struct PendingProfile {
     pub answers: Vec<(SecurityQuestionId, String)>,
     /// When the current link expires (millis).
     pub link_expires_at: i64,
+    /// The SHA-256 (hex) of the current link's token: only that link opens the activation, so
+    /// an earlier one never works again, whatever the order of parallel requests.
+    pub link_hash: String,
     /// When each "reenviar" was pressed (millis), for the hourly limit.
     pub resends: Vec<i64>,
 }
@@ -183,6 +187,7 @@ impl Generation {
             answers.push((question, hash));
         }
         let expires_at = now + ttl(self.settings.links.generation_ttl);
+        let token = PlainToken::generate();
         let pending = PendingProfile {
             email: valid.email,
             mobile: valid.mobile,
@@ -190,6 +195,7 @@ impl Generation {
             image: valid.image,
             answers,
             link_expires_at: to_millis(expires_at),
+            link_hash: token.hash().as_hex(),
             resends: Vec::new(),
         };
         let state = GenerationState { pending: Some(pending), ..loaded.state };
@@ -202,7 +208,7 @@ impl Generation {
             return Err(ServiceError::FlowNotFound);
         }
         let pending = state.pending.as_ref().unwrap_or_else(|| unreachable!("just set"));
-        self.send_link(&state, &at.hash.as_hex(), now).await?;
+        self.send_link(pending, token, &at.hash.as_hex(), now).await?;
         Ok(PersonalDataOutcome::Sent(self.link_sent(pending, now)))
     }
 
@@ -221,8 +227,10 @@ impl Generation {
             return Ok(ResendOutcome::Limit(self.link_sent(pending, now)));
         }
         let expires_at = now + ttl(self.settings.links.generation_ttl);
+        let token = PlainToken::generate();
         pending.resends.push(to_millis(now));
         pending.link_expires_at = to_millis(expires_at);
+        pending.link_hash = token.hash().as_hex();
         // Kept until a press is allowed again, so the person waiting for one need not restart.
         let flow_expires = expires_at.max(now + hour()) + ttl(self.settings.links.flow_ttl);
         let at = &loaded.at;
@@ -234,22 +242,24 @@ impl Generation {
         }
         let subject = at.hash.as_hex();
         self.store.revoke_tokens(LINK_PURPOSE, &subject, now).await?;
-        self.send_link(&state, &subject, now).await?;
         let pending = state.pending.as_ref().unwrap_or_else(|| unreachable!("checked above"));
+        self.send_link(pending, token, &subject, now).await?;
         Ok(ResendOutcome::Sent(self.link_sent(pending, now)))
     }
 
-    /// Issues a link token for the flow `subject`, valid from `now` for `links.generation_ttl`,
-    /// and queues the email to the address just registered.
+    /// Stores `token` for the flow `subject`, valid from `now` for `links.generation_ttl`, and
+    /// queues the email to the address just registered.
     async fn send_link(
         &self,
-        state: &GenerationState,
+        pending: &PendingProfile,
+        token: PlainToken,
         subject: &str,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
-        let Some(pending) = &state.pending else { return Err(ServiceError::FlowNotFound) };
-        let ttl = self.settings.links.generation_ttl;
-        let token = tokens::issue(&*self.store, LINK_PURPOSE, subject, ttl, now).await?;
+        let expires_at = now + ttl(self.settings.links.generation_ttl);
+        let record =
+            TokenRecord { purpose: LINK_PURPOSE.to_owned(), subject: subject.to_owned(), expires_at };
+        self.store.insert_token(&token.hash(), &record, now).await?;
         let link = crate::mail::link(&self.settings, clave_domain::routes::ACTIVATE, &token);
         let minutes = self.settings.links.generation_ttl.as_secs().div_ceil(60);
         self.mailer.queue(mails::activation_link(pending.email.clone(), &link, minutes)).await?;

@@ -128,7 +128,9 @@ mod imp {
                 ServiceError::Store(e) => e.into(),
                 ServiceError::Hashing(e) => e.into(),
                 ServiceError::Unexpected(e) => {
-                    tracing::error!(error = %e, "unreadable flow state");
+                    // The error's text may quote the state (a cédula, an email): only its kind
+                    // and position are logged.
+                    tracing::error!(kind = ?e.classify(), line = e.line(), column = e.column(), "unreadable flow state");
                     Self::Internal
                 }
             }

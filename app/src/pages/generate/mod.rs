@@ -49,6 +49,7 @@ impl Wizard {
             Ok(api::Reply::Invalid(problems)) => {
                 self.failure.set(None);
                 self.problems.set(problems);
+                crate::components::form::focus_first_invalid();
             }
             Err(error) => self.failure.set(Some(error)),
         }
@@ -89,7 +90,8 @@ impl Wizard {
 #[component]
 pub fn Generate() -> impl IntoView {
     let i18n = use_i18n();
-    let initial = Resource::new(|| (), |()| api::current_step());
+    // Blocking, so a cookie the server clears (a stale flow) reaches the response headers.
+    let initial = Resource::new_blocking(|| (), |()| api::current_step());
     view! {
         <Title text=move || t_string!(i18n, gen_title) />
         <h1>{t!(i18n, gen_title)}</h1>

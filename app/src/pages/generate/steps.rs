@@ -260,9 +260,14 @@ fn PersonalData() -> impl IntoView {
                     maxlength=15
                 />
             </fieldset>
-            <fieldset class="form-section">
+            <fieldset
+                class="form-section"
+                aria-describedby=move || {
+                    if questions_error.get().is_some() { "questions-hint questions-error" } else { "questions-hint" }
+                }
+            >
                 <legend>{t!(i18n, gen_questions_title)}</legend>
-                <p class="field-hint">{t!(i18n, gen_questions_hint)}</p>
+                <p class="field-hint" id="questions-hint">{t!(i18n, gen_questions_hint)}</p>
                 <FieldError id="questions-error" error=questions_error />
                 {(1..=security_questions::MIN_CHOSEN)
                     .map(|n| view! { <QuestionRow n=n /> })

@@ -94,7 +94,11 @@ async fn the_whole_flow_creates_the_profile_once_and_confirms_it_by_email() {
     let (id, email, image, hash) = &profiles[0];
     assert_eq!((id.as_str(), email.as_str()), (MARIA, "maria.nueva@correo.example"));
     assert_eq!(image, clave_domain::security_images::CATALOGUE[3].id);
-    assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
+    let hasher = crate::hashing::PasswordHasher::new(&test_hashing()).expect("hasher");
+    let verifies = |secret: &str, hash: &str| {
+        hasher.verify(secrecy::SecretString::from(secret.to_owned()), Some(hash.to_owned()))
+    };
+    assert!(hash.starts_with("$argon2id$") && verifies(PASSWORD, hash).await.expect("verify"));
     let answers: Vec<(String, String)> =
         sqlx::query_as("SELECT question, answer_hash FROM security_answers ORDER BY question")
             .fetch_all(h.store.pool())
@@ -104,7 +108,9 @@ async fn the_whole_flow_creates_the_profile_once_and_confirms_it_by_email() {
         answers.iter().map(|(q, _)| q.as_str()).collect::<Vec<_>>(),
         ["escuela-primaria", "libro-favorito", "primera-mascota"]
     );
-    assert!(answers.iter().all(|(_, a)| a.starts_with("$argon2id$") && !a.contains("firulais")));
+    assert!(verifies("firulais", &answers[2].1).await.expect("verify"), "stored normalised");
+    assert!(!verifies("Firulais", &answers[2].1).await.expect("verify"));
+    assert!(verifies("huasipungo", &answers[1].1).await.expect("verify"));
     assert!(h.store.has_clave(&ident(MARIA)).await.expect("db"));
 
     let mails = h.mails().await;
@@ -282,6 +288,51 @@ async fn the_ninth_wrong_answer_emails_the_block_to_the_address_on_file_once() {
     assert_eq!(to, "maria.ejemplo@correo.example");
     assert!(subject.contains("bloqueado") && text.contains("Ventanilla Virtual") && text.contains("/ayuda"));
     assert!(!text.contains("/no-fui-yo#"), "no clave to lock");
+    assert_eq!(h.wrong_attempt(MARIA).await, ChallengeOutcome::Blocked);
+    assert_eq!(h.mails().await.len(), 1, "a 10th answer sends nothing more");
+}
+
+#[tokio::test]
+async fn two_parallel_wrong_answers_on_the_last_attempt_send_the_block_notice_once() {
+    let h = Harness::new().await;
+    for day in 2..=4 {
+        h.at_local(2026, 3, day, 9, 0, 0);
+        for _ in 0..(if day == 4 { 1 } else { 3 }) {
+            h.wrong_attempt(MARIA).await;
+        }
+    }
+    assert_eq!(h.counter(MARIA).await.total, 7);
+    let (flow, view) = h.generation.start(&ident(MARIA)).await.expect("start");
+    let (a, b) = tokio::join!(
+        h.generation.answer(&flow, wrong_answers(&view)),
+        h.generation.answer(&flow, wrong_answers(&view))
+    );
+    // Whichever request took the last attempt may lose the flow update to the other one; the
+    // notice goes out all the same, once.
+    assert!(
+        [a, b].iter().any(|o| matches!(o, Err(ServiceError::FlowNotFound) | Ok(ChallengeOutcome::Blocked)))
+    );
+    assert_eq!(h.counter(MARIA).await.total, 9);
+    let notices = h.mails().await.into_iter().filter(|(_, s, _)| s.contains("bloqueado")).count();
+    assert_eq!(notices, 1);
+    assert_eq!(h.wrong_attempt(MARIA).await, ChallengeOutcome::Blocked);
+}
+
+#[tokio::test]
+async fn only_the_newest_link_opens_the_activation() {
+    let h = Harness::new().await;
+    let email = "maria.ejemplo@correo.example";
+    let (flow, first) = h.at_link(MARIA, email).await;
+    assert!(matches!(h.generation.resend(&flow).await.expect("resend"), ResendOutcome::Sent(_)));
+    let second = token_in(&h.mails().await, email, "/clave/activar");
+    // Even a token of this flow that was never revoked is refused once it is not the newest.
+    sqlx::query("UPDATE tokens SET used_at = NULL").execute(h.store.pool()).await.expect("unrevoke");
+    assert!(h.generation.activation(&first).await.expect("db").is_none());
+    assert_eq!(
+        h.generation.activate(&first, activation_form(PASSWORD)).await.expect("db"),
+        ActivationOutcome::LinkNotValid
+    );
+    assert!(h.generation.activation(&second).await.expect("db").is_some());
 }
 
 #[tokio::test]
