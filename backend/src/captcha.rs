@@ -140,8 +140,7 @@ impl Captcha {
     }
 
     fn mac(&self, challenge: &str) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256>>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        let mut mac = crate::secret::hmac(&self.key);
         mac.update(challenge.as_bytes());
         mac
     }

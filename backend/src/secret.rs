@@ -7,6 +7,11 @@ use sha2::Sha256;
 
 use crate::store::{SettingsStore, StoreError};
 
+/// HMAC-SHA256 keyed with `key`, the one keyed hash every derived key feeds.
+pub(crate) fn hmac(key: &[u8]) -> Hmac<Sha256> {
+    <Hmac<Sha256>>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+}
+
 /// The master key. Never printed; only derived keys leave this type.
 #[derive(Clone)]
 pub struct SecretKey(Vec<u8>);
@@ -36,8 +41,7 @@ impl SecretKey {
     /// A key for a single purpose (`"captcha"`, `"image-decoys"`, …), so one leaked derived key
     /// says nothing about the others.
     pub fn derive(&self, purpose: &str) -> [u8; 32] {
-        let mut mac = <Hmac<Sha256>>::new_from_slice(&self.0)
-            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        let mut mac = hmac(&self.0);
         mac.update(purpose.as_bytes());
         mac.finalize().into_bytes().into()
     }

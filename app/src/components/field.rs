@@ -1,7 +1,23 @@
 //! A labelled text field with its hint and its error, linked with `aria-describedby`, so the
 //! message of a refused value is shown and announced at the field where it happened.
 
+use clave_domain::{FieldProblem, field::problem_of};
 use leptos::prelude::*;
+
+use crate::i18n::{Locale, use_i18n};
+
+/// The message of the first of `problems` at `field`, in the page's language.
+pub fn field_message(
+    problems: RwSignal<Vec<FieldProblem>>,
+    field: impl Into<String>,
+) -> Signal<Option<String>> {
+    let i18n = use_i18n();
+    let field = field.into();
+    Signal::derive(move || {
+        let english = i18n.get_locale() == Locale::en;
+        problems.with(|all| problem_of(all, &field).map(|p| p.message(english).to_owned()))
+    })
+}
 
 /// A text input with a visible label, an optional hint and the current error.
 #[component]

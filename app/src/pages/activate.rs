@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     components::{
-        field::FieldError,
+        field::{FieldError, field_message},
         keyboard::VirtualKeyboard,
         wizard::{Countdown, StepHeading, Stepper},
     },
@@ -210,14 +210,7 @@ fn ActivationFields(
         Some(Err(error)) => failure.set(Some(error)),
         None => {}
     });
-    let problem = move |field: &'static str| {
-        Signal::derive(move || {
-            let english = i18n.get_locale() == Locale::en;
-            problems.with(|all| {
-                clave_domain::field::problem_of(all, field).map(|p| p.message(english).to_owned())
-            })
-        })
-    };
+    let problem = move |field: &'static str| field_message(problems, field);
     // Instant feedback with the rules the browser can check; the server checks them all again,
     // with the person's data and the strength score.
     let instant = Signal::derive(move || {

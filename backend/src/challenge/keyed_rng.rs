@@ -17,8 +17,7 @@ impl KeyedRng {
     /// The stream for `key` and `inputs`; inputs are length-prefixed so `["ab", "c"]` and
     /// `["a", "bc"]` give different streams.
     pub(crate) fn new(key: &[u8; 32], inputs: &[&[u8]]) -> Self {
-        let mut seeded =
-            <Hmac<Sha256>>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        let mut seeded = crate::secret::hmac(key);
         for input in inputs {
             seeded.update(&(input.len() as u64).to_be_bytes());
             seeded.update(input);

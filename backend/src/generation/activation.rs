@@ -3,7 +3,7 @@
 //! nothing, only "Generar" does, in the same transaction that writes the profile.
 
 use chrono::{DateTime, Datelike as _, Utc};
-use clave_domain::{BirthDate, FieldProblem, PasswordContext, routes};
+use clave_domain::{BirthDate, FieldProblem, PasswordContext};
 use secrecy::SecretString;
 
 use super::{Generation, GenerationState, GenerationStep, ServiceError, mails, personal::LINK_PURPOSE};
@@ -116,7 +116,7 @@ impl Generation {
                 .queue(mails::clave_created_elsewhere(&affiliate, on_file, &pending.email, &not_me))
                 .await?;
         }
-        tracing::info!(route = routes::ACTIVATE, "clave generated");
+        tracing::info!("clave generated");
         Ok(ActivationOutcome::Activated)
     }
 

@@ -82,7 +82,6 @@ pub(super) fn notice(
     to: Email,
     not_me: Option<&str>,
 ) -> OutgoingMail {
-    let base = settings.server.base_url.as_str().trim_end_matches('/');
     let not_me = not_me
         .map(|link| {
             format!("Si usted NO hizo este trámite, abra este enlace para bloquear su clave (No fui yo):\n{link}\n\n")
@@ -94,7 +93,8 @@ pub(super) fn notice(
             format!(
                 "Alguien respondió correctamente las preguntas para generar una clave con su número de \
                  identificación, pero usted ya tiene una clave. No se cambió nada.\n\n\
-                 Si fue usted y no recuerda su clave, use la opción «Recuperar clave» en {base}/\n\n",
+                 Si fue usted y no recuerda su clave, use la opción «Recuperar clave» en {home}\n\n",
+                home = crate::mail::page(settings, "/"),
             ),
         ),
         Notice::ProcessBlocked => (
@@ -103,8 +103,8 @@ pub(super) fn notice(
                 "Se agotaron los intentos para responder las preguntas de generación de clave con su \
                  número de identificación, y el proceso quedó bloqueado.\n\n\
                  Para desbloquearlo, acuda con su documento de identidad a un Centro de Atención \
-                 Universal (CAU) del IESS o use la Ventanilla Virtual. Más información: {base}{help}\n\n",
-                help = routes::HELP,
+                 Universal (CAU) del IESS o use la Ventanilla Virtual. Más información: {help}\n\n",
+                help = crate::mail::page(settings, routes::HELP),
             ),
         ),
     };

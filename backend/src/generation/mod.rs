@@ -16,9 +16,8 @@ mod personal;
 use std::sync::Arc;
 
 use clave_domain::Identification;
-use hmac::{Hmac, Mac as _};
+use hmac::Mac as _;
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 pub use activation::{ActivationForm, ActivationOutcome, ActivationView};
 pub use error::ServiceError;
@@ -287,7 +286,11 @@ impl Generation {
     async fn notify_on_file(&self, id: &Identification, notice: mails::Notice) -> Result<(), ServiceError> {
         let Some(affiliate) = self.store.find_affiliate(id).await? else { return Ok(()) };
         let Some(to) = affiliate.email.clone() else { return Ok(()) };
-        let not_me = if self.store.has_clave(id).await? { Some(self.not_me_link(id).await?) } else { None };
+        let has_clave = match notice {
+            mails::Notice::ClaveExists => true,
+            mails::Notice::ProcessBlocked => self.store.has_clave(id).await?,
+        };
+        let not_me = if has_clave { Some(self.not_me_link(id).await?) } else { None };
         let mail = mails::notice(&self.settings, notice, &affiliate, to, not_me.as_deref());
         Ok(self.mailer.queue(mail).await?)
     }
@@ -301,8 +304,7 @@ impl Generation {
     /// The attempt-counter key: a keyed hash, the same derivation for registered and unknown
     /// identifications, so the counter table says nothing about who is registered.
     pub(crate) fn subject(&self, id: &Identification) -> String {
-        let mut mac = <Hmac<Sha256>>::new_from_slice(&self.subject_key)
-            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        let mut mac = crate::secret::hmac(&self.subject_key);
         mac.update(id.as_str().as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }

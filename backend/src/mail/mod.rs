@@ -100,8 +100,12 @@ impl Mailer {
 /// The absolute link to `path` on the public site with `token` in the fragment (DESIGN §5.4):
 /// the browser never sends a fragment to a server, so the token stays out of logs and `Referer`.
 pub fn link(settings: &Settings, path: &str, token: &crate::tokens::PlainToken) -> String {
-    let base = settings.server.base_url.as_str().trim_end_matches('/');
-    format!("{base}{path}#{}", token.expose())
+    format!("{}#{}", page(settings, path), token.expose())
+}
+
+/// The absolute address of `path` (starting with `/`) on the public site.
+pub fn page(settings: &Settings, path: &str) -> String {
+    format!("{}{path}", settings.server.base_url.as_str().trim_end_matches('/'))
 }
 
 #[cfg(test)]

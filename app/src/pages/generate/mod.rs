@@ -11,9 +11,12 @@ use leptos_meta::Title;
 
 use self::api::GenStep;
 use crate::{
-    components::wizard::{StepHeading, Stepper},
+    components::{
+        field::field_message,
+        wizard::{StepHeading, Stepper},
+    },
     error::AppError,
-    i18n::{Locale, t, t_string, use_i18n},
+    i18n::{t, t_string, use_i18n},
 };
 
 /// The titles of the five steps, the activation included.
@@ -63,25 +66,8 @@ impl Wizard {
     }
 
     /// The message of the problem at `field`, in the page's language.
-    pub fn problem(self, field: &'static str) -> Signal<Option<String>> {
-        let i18n = use_i18n();
-        Signal::derive(move || {
-            let english = i18n.get_locale() == Locale::en;
-            self.problems.with(|all| {
-                clave_domain::field::problem_of(all, field).map(|p| p.message(english).to_owned())
-            })
-        })
-    }
-
-    /// Like [`Wizard::problem`] for a field name built at run time.
-    pub fn problem_owned(self, field: String) -> Signal<Option<String>> {
-        let i18n = use_i18n();
-        Signal::derive(move || {
-            let english = i18n.get_locale() == Locale::en;
-            self.problems.with(|all| {
-                clave_domain::field::problem_of(all, &field).map(|p| p.message(english).to_owned())
-            })
-        })
+    pub fn problem(self, field: impl Into<String>) -> Signal<Option<String>> {
+        field_message(self.problems, field)
     }
 }
 

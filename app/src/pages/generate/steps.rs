@@ -155,7 +155,7 @@ fn Challenge(view: ChallengeView, retry: Option<AttemptsLeft>) -> impl IntoView 
                 .into_iter()
                 .map(|question| {
                     let name = format!("choice-{}", question.id);
-                    let error = wizard.problem_owned(name.clone());
+                    let error = wizard.problem(name.clone());
                     let error_id = format!("{name}-error");
                     let (es, en) = (question.text_es, question.text_en);
                     view! {
@@ -297,7 +297,7 @@ fn QuestionRow(n: usize) -> impl IntoView {
     let i18n = use_i18n();
     let wizard = wizard();
     let (question, answer) = (format!("question-{n}"), format!("answer-{n}"));
-    let question_error = wizard.problem_owned(question.clone());
+    let question_error = wizard.problem(question.clone());
     let question_label = move || t_string!(i18n, gen_question_n).replace("{n}", &n.to_string());
     let answer_label = Signal::derive(move || t_string!(i18n, gen_answer_n).replace("{n}", &n.to_string()));
     let options = move || {
@@ -326,7 +326,7 @@ fn QuestionRow(n: usize) -> impl IntoView {
                 </select>
                 <FieldError id=question_error_id.clone() error=question_error />
             </div>
-            <TextField name=answer.clone() label=answer_label error=wizard.problem_owned(answer) maxlength=100 />
+            <TextField name=answer.clone() label=answer_label error=wizard.problem(answer) maxlength=100 />
         </div>
     }
 }
