@@ -255,6 +255,24 @@ test('wrong input is explained at its field and changes nothing', async ({ page 
   await expectNoAxeViolations(page);
 });
 
+test('after wrong answers the new questions start with nothing chosen', async ({ page }) => {
+  await page.goto('/clave/generar');
+  await waitForHydration(page);
+  await identify(page, '1710034065'); // not in the registry: its challenge always fails
+  await page.getByLabel('Día').fill('1');
+  await page.getByLabel('Mes').selectOption('1');
+  await page.getByLabel('Año').fill('1950');
+  for (const group of await page.locator('fieldset.choice-group').all()) {
+    await group.getByRole('radio').first().check();
+  }
+  await page.getByRole('button', { name: 'Continuar' }).click();
+  await expect(page.getByRole('alert')).toContainText('Le hicimos preguntas nuevas');
+  await expect(page.locator('input[type="radio"]:checked')).toHaveCount(0);
+  await expect(page.getByLabel('Día')).toHaveValue('');
+  await expect(page.getByLabel('Año')).toHaveValue('');
+  await expect(page.getByLabel('Mes')).toHaveValue('');
+});
+
 test('a link that is not valid says so and offers to start again', async ({ page }) => {
   await page.goto('/clave/activar#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
   await waitForHydration(page);

@@ -100,6 +100,8 @@ fn Challenge(view: ChallengeView, retry: Option<AttemptsLeft>) -> impl IntoView 
             wizard.apply(reply);
         }
     });
+    // A new round reuses the page's elements (Leptos patches them in place), so every answer
+    // is cleared explicitly below (`prop:`): new questions never show the old round's choices.
     let ids: Vec<String> = view.questions.iter().map(|q| q.id.clone()).collect();
     let on_submit = move |ev: SubmitEvent| {
         let form = FormValues::take(&ev);
@@ -134,18 +136,18 @@ fn Challenge(view: ChallengeView, retry: Option<AttemptsLeft>) -> impl IntoView 
                 <div class="date-parts">
                     <div>
                         <label for="day">{t!(i18n, date_day)}</label>
-                        <input id="day" name="day" inputmode="numeric" maxlength="2" autocomplete="bday-day" />
+                        <input id="day" name="day" inputmode="numeric" maxlength="2" autocomplete="bday-day" prop:value="" />
                     </div>
                     <div>
                         <label for="month">{t!(i18n, date_month)}</label>
-                        <select id="month" name="month" autocomplete="bday-month">
+                        <select id="month" name="month" autocomplete="bday-month" prop:value="">
                             <option value="">{t!(i18n, date_choose)}</option>
                             {months}
                         </select>
                     </div>
                     <div>
                         <label for="year">{t!(i18n, date_year)}</label>
-                        <input id="year" name="year" inputmode="numeric" maxlength="4" autocomplete="bday-year" />
+                        <input id="year" name="year" inputmode="numeric" maxlength="4" autocomplete="bday-year" prop:value="" />
                     </div>
                 </div>
                 <FieldError id="birth-date-error" error=birth_error />
@@ -175,7 +177,7 @@ fn Challenge(view: ChallengeView, retry: Option<AttemptsLeft>) -> impl IntoView 
                                     let id = format!("{name}-{}", option.id);
                                     view! {
                                         <div class="choice">
-                                            <input type="radio" id=id.clone() name=name.clone() value=option.id />
+                                            <input type="radio" id=id.clone() name=name.clone() value=option.id prop:checked=false />
                                             <label for=id>{option.label}</label>
                                         </div>
                                     }
