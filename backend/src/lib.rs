@@ -3,6 +3,7 @@
 //! Services own the rules and get a [`store::Store`] and a [`clock::Clock`] injected, so every
 //! time rule is tested by moving a clock instead of sleeping.
 
+pub mod audit;
 pub mod captcha;
 pub mod challenge;
 pub mod channels;

@@ -2,6 +2,7 @@
 //! source of truth for every counter, token and flow step; every change that a limit depends on
 //! is one atomic statement, so parallel requests and several instances can never exceed a limit.
 
+mod accounts;
 mod attempts;
 mod captcha;
 mod error;
@@ -14,6 +15,10 @@ mod tokens;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use accounts::{
+    AccountStore, Browser, Contacts, EventRecord, FailureRecord, NewEvent, NewSession, PasswordReset,
+    ProfileRecord, SessionRecord,
+};
 pub use attempts::{
     ActivationLink, AttemptCount, AttemptLimits, AttemptProcess, AttemptStore, NewProfile, ProfileCreation,
     Reservation, SecurityProfileStore,
@@ -36,7 +41,7 @@ pub trait SettingsStore: Send + Sync {
 /// Housekeeping across areas.
 #[async_trait]
 pub trait MaintenanceStore: Send + Sync {
-    /// Deletes flows, tokens and captcha records that expired before `now`; returns how many rows.
+    /// Deletes flows, tokens, sessions, trusted browsers and captcha records that expired before `now`; returns how many rows.
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Cheap round trip for `/health`.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -53,6 +58,7 @@ pub trait Store:
     + FlowStore
     + AttemptStore
     + SecurityProfileStore
+    + AccountStore
 {
 }
 
@@ -66,6 +72,7 @@ impl<T> Store for T where
         + FlowStore
         + AttemptStore
         + SecurityProfileStore
+        + AccountStore
 {
 }
 

@@ -1,6 +1,7 @@
 //! The embedded backend: one SQLite file in WAL mode with foreign keys on. Migrations are compiled
 //! into the binary.
 
+mod accounts;
 mod attempts;
 mod captcha;
 mod flows;
@@ -87,7 +88,12 @@ impl MaintenanceStore for SqliteStore {
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let now = to_millis(now);
         let mut removed = 0;
-        for sql in ["DELETE FROM tokens WHERE expires_at <= ?", "DELETE FROM flows WHERE expires_at <= ?"] {
+        for sql in [
+            "DELETE FROM tokens WHERE expires_at <= ?",
+            "DELETE FROM flows WHERE expires_at <= ?",
+            "DELETE FROM sessions WHERE idle_expires_at <= ?1 OR expires_at <= ?1",
+            "DELETE FROM trusted_devices WHERE expires_at <= ?",
+        ] {
             removed += sqlx::query(sql).bind(now).execute(&self.pool).await?.rows_affected();
         }
         removed += captcha::purge(&self.pool, now).await?;

@@ -1,0 +1,175 @@
+//! The security activity (DESIGN §2.3 "Mi cuenta", §3 audit log): every security event is appended
+//! to a table the database refuses to change, with the browser it came from.
+
+use chrono::{DateTime, Utc};
+
+use crate::store::{AccountStore, NewEvent, StoreError};
+
+/// Where a request came from, as recorded with an event and named in security emails.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl ClientInfo {
+    /// Longest user agent kept: enough to name the browser, bounded against junk.
+    const MAX_USER_AGENT: usize = 256;
+
+    pub fn new(ip: Option<String>, user_agent: Option<&str>) -> Self {
+        let user_agent = user_agent
+            .map(|ua| ua.chars().filter(|c| !c.is_control()).take(Self::MAX_USER_AGENT).collect::<String>());
+        Self { ip, user_agent: user_agent.filter(|ua| !ua.is_empty()) }
+    }
+
+    /// The IP for an email or a page ("desconocida" when there is none).
+    pub fn ip_or_unknown(&self) -> &str {
+        self.ip.as_deref().unwrap_or("desconocida")
+    }
+
+    /// A short name of the browser for an email ("Chrome en Android"), from its user agent.
+    pub fn browser_name(&self) -> String {
+        describe_user_agent(self.user_agent.as_deref())
+    }
+}
+
+/// Names a browser from its user agent in a few words a person recognises.
+pub fn describe_user_agent(user_agent: Option<&str>) -> String {
+    let Some(ua) = user_agent else { return "navegador desconocido".to_owned() };
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map_or("Navegador", |(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "Mac"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map(|(_, name)| name);
+    match system {
+        Some(system) => format!("{browser} en {system}"),
+        None => browser.to_owned(),
+    }
+}
+
+/// What happened, as stored in `security_events.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    LoginSucceeded,
+    LoginFailed,
+    Locked,
+    Unlocked,
+    UnlockRequested,
+    PasswordSet,
+    PasswordChanged,
+    PasswordReset,
+    ContactsChanged,
+    SessionsEnded,
+    NotMeReported,
+    RecoveryBlocked,
+}
+
+impl EventKind {
+    const ALL: [Self; 12] = [
+        Self::LoginSucceeded,
+        Self::LoginFailed,
+        Self::Locked,
+        Self::Unlocked,
+        Self::UnlockRequested,
+        Self::PasswordSet,
+        Self::PasswordChanged,
+        Self::PasswordReset,
+        Self::ContactsChanged,
+        Self::SessionsEnded,
+        Self::NotMeReported,
+        Self::RecoveryBlocked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LoginSucceeded => "login_succeeded",
+            Self::LoginFailed => "login_failed",
+            Self::Locked => "locked",
+            Self::Unlocked => "unlocked",
+            Self::UnlockRequested => "unlock_requested",
+            Self::PasswordSet => "password_set",
+            Self::PasswordChanged => "password_changed",
+            Self::PasswordReset => "password_reset",
+            Self::ContactsChanged => "contacts_changed",
+            Self::SessionsEnded => "sessions_ended",
+            Self::NotMeReported => "not_me_reported",
+            Self::RecoveryBlocked => "recovery_blocked",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == stored)
+    }
+}
+
+/// Who acted.
+pub const ACTOR_AFFILIATE: &str = "afiliado";
+pub const ACTOR_SYSTEM: &str = "sistema";
+
+/// Appends an event done by the affiliate (or by the system on their behalf) from `client`.
+pub async fn record(
+    store: &dyn AccountStore,
+    affiliate_id: i64,
+    kind: EventKind,
+    actor: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let event = NewEvent {
+        affiliate_id: Some(affiliate_id),
+        actor: actor.to_owned(),
+        kind: kind.as_str().to_owned(),
+        ip: client.ip.clone(),
+        user_agent: client.user_agent.clone(),
+        ..NewEvent::default()
+    };
+    store.append_event(&event, now).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browsers_are_named_in_plain_words() {
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) \
+                       Chrome/126.0 Mobile Safari/537.36";
+        assert_eq!(describe_user_agent(Some(android)), "Chrome en Android");
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0 Safari/537.36 Edg/126.0";
+        assert_eq!(describe_user_agent(Some(edge)), "Edge en Windows");
+        assert_eq!(describe_user_agent(Some("curl/8.0")), "Navegador");
+        assert_eq!(describe_user_agent(None), "navegador desconocido");
+    }
+
+    #[test]
+    fn a_user_agent_is_bounded_and_stripped_of_control_characters() {
+        let client = ClientInfo::new(None, Some(&format!("a\nb{}", "x".repeat(1000))));
+        let ua = client.user_agent.expect("kept");
+        assert!(ua.starts_with("ab") && ua.chars().count() == ClientInfo::MAX_USER_AGENT);
+        assert_eq!(ClientInfo::new(None, Some("\n")).user_agent, None);
+    }
+
+    #[test]
+    fn every_kind_reads_back() {
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::parse(kind.as_str()), Some(kind));
+        }
+    }
+}

@@ -1,0 +1,441 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use clave_domain::{
+    Identification,
+    contact::{Email, Landline, Mobile},
+};
+use sqlx::{Row as _, sqlite::SqliteRow};
+
+use super::SqliteStore;
+use crate::{
+    clock::{from_millis, to_millis},
+    store::{
+        AccountStore, Browser, Contacts, EventRecord, FailureRecord, NewEvent, NewSession, PasswordReset,
+        ProfileRecord, SessionRecord, StoreError,
+    },
+    tokens::HashedToken,
+};
+
+const PROFILE_COLUMNS: &str = "affiliate_id, id_number, email, mobile, landline, image, password_hash, \
+     password_changed_at, locked_at, unknown_locked_at, created_at";
+
+/// A stored value that no longer parses (edited by hand): reported as a decode error.
+fn corrupt(column: &'static str) -> StoreError {
+    StoreError::Unexpected(sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: "stored value is not valid".into(),
+    })
+}
+
+fn profile_from(row: &SqliteRow) -> Result<ProfileRecord, StoreError> {
+    let text = |column: &'static str| row.try_get::<String, _>(column);
+    let landline: Option<String> = row.try_get("landline")?;
+    Ok(ProfileRecord {
+        affiliate_id: row.try_get("affiliate_id")?,
+        identification: Identification::parse(&text("id_number")?).map_err(|_| corrupt("id_number"))?,
+        email: Email::parse(&text("email")?).map_err(|_| corrupt("email"))?,
+        mobile: Mobile::parse(&text("mobile")?).map_err(|_| corrupt("mobile"))?,
+        landline: landline.map(|l| Landline::parse(&l).map_err(|_| corrupt("landline"))).transpose()?,
+        image: text("image")?,
+        password_hash: text("password_hash")?,
+        password_changed_at: from_millis(row.try_get("password_changed_at")?),
+        locked_at: row.try_get::<Option<i64>, _>("locked_at")?.map(from_millis),
+        unknown_locked_at: row.try_get::<Option<i64>, _>("unknown_locked_at")?.map(from_millis),
+        created_at: from_millis(row.try_get("created_at")?),
+    })
+}
+
+fn count(stored: i64) -> u32 {
+    u32::try_from(stored).unwrap_or_default()
+}
+
+async fn insert_session(
+    tx: &mut sqlx::SqliteConnection,
+    affiliate_id: i64,
+    session: &NewSession<'_>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, affiliate_id, created_at, last_seen_at, idle_expires_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(session.id.as_hex())
+    .bind(affiliate_id)
+    .bind(now)
+    .bind(now)
+    .bind(to_millis(session.idle_expires_at.min(session.expires_at)))
+    .bind(to_millis(session.expires_at))
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn profile(&self, id: &Identification) -> Result<Option<ProfileRecord>, StoreError> {
+        let sql = format!("SELECT {PROFILE_COLUMNS} FROM security_profiles WHERE id_number = ?");
+        let row = sqlx::query(&sql).bind(id.as_str()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(profile_from).transpose()
+    }
+
+    async fn profile_by_affiliate(&self, affiliate_id: i64) -> Result<Option<ProfileRecord>, StoreError> {
+        let sql = format!("SELECT {PROFILE_COLUMNS} FROM security_profiles WHERE affiliate_id = ?");
+        let row = sqlx::query(&sql).bind(affiliate_id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(profile_from).transpose()
+    }
+
+    async fn security_answers(&self, affiliate_id: i64) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT question, answer_hash FROM security_answers WHERE affiliate_id = ? ORDER BY question",
+        )
+        .bind(affiliate_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn is_trusted(
+        &self,
+        affiliate_id: i64,
+        device: &HashedToken,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM trusted_devices WHERE device_hash = ? AND affiliate_id = ? AND expires_at > ?",
+        )
+        .bind(device.as_hex())
+        .bind(affiliate_id)
+        .bind(to_millis(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    async fn record_login_failure(
+        &self,
+        affiliate_id: i64,
+        browser: Browser<'_>,
+        max_failures: u32,
+        now: DateTime<Utc>,
+    ) -> Result<FailureRecord, StoreError> {
+        let now = to_millis(now);
+        let max = i64::from(max_failures);
+        match browser {
+            Browser::Unknown => {
+                // Count and lock in one statement: the row lock serialises racers, and once the
+                // lock is set the WHERE clause stops counting.
+                let failures: Option<i64> = sqlx::query_scalar(
+                    "UPDATE security_profiles SET unknown_failures = unknown_failures + 1, \
+                         unknown_locked_at = CASE WHEN unknown_failures + 1 >= ?1 THEN ?2 ELSE NULL END \
+                     WHERE affiliate_id = ?3 AND locked_at IS NULL AND unknown_locked_at IS NULL \
+                     RETURNING unknown_failures",
+                )
+                .bind(max)
+                .bind(now)
+                .bind(affiliate_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(match failures {
+                    None => FailureRecord::AlreadyLocked,
+                    Some(n) if n >= max => FailureRecord::LockedNow { everywhere: false },
+                    Some(n) => FailureRecord::Counted { failures: count(n) },
+                })
+            }
+            Browser::Trusted(device) => {
+                let mut tx = self.pool.begin().await?;
+                let failures: Option<i64> = sqlx::query_scalar(
+                    "UPDATE trusted_devices SET failures = failures + 1 \
+                     WHERE device_hash = ? AND affiliate_id = ? AND failures < ? AND EXISTS \
+                         (SELECT 1 FROM security_profiles p WHERE p.affiliate_id = trusted_devices.affiliate_id \
+                          AND p.locked_at IS NULL) \
+                     RETURNING failures",
+                )
+                .bind(device.as_hex())
+                .bind(affiliate_id)
+                .bind(max)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let record = match failures {
+                    None => FailureRecord::AlreadyLocked,
+                    Some(n) if n >= max => {
+                        sqlx::query(
+                            "UPDATE security_profiles SET locked_at = ? \
+                             WHERE affiliate_id = ? AND locked_at IS NULL",
+                        )
+                        .bind(now)
+                        .bind(affiliate_id)
+                        .execute(&mut *tx)
+                        .await?;
+                        FailureRecord::LockedNow { everywhere: true }
+                    }
+                    Some(n) => FailureRecord::Counted { failures: count(n) },
+                };
+                tx.commit().await?;
+                Ok(record)
+            }
+        }
+    }
+
+    async fn record_login_success(
+        &self,
+        affiliate_id: i64,
+        browser: Browser<'_>,
+        device: &HashedToken,
+        trusted_until: DateTime<Utc>,
+        session: NewSession<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let now = to_millis(now);
+        let mut tx = self.pool.begin().await?;
+        let reset = match browser {
+            Browser::Unknown => sqlx::query(
+                "UPDATE security_profiles SET unknown_failures = 0 \
+                 WHERE affiliate_id = ? AND locked_at IS NULL AND unknown_locked_at IS NULL",
+            )
+            .bind(affiliate_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            Browser::Trusted(trusted) => sqlx::query(
+                "UPDATE trusted_devices SET failures = 0 \
+                 WHERE device_hash = ? AND affiliate_id = ? AND EXISTS \
+                     (SELECT 1 FROM security_profiles p WHERE p.affiliate_id = trusted_devices.affiliate_id \
+                      AND p.locked_at IS NULL)",
+            )
+            .bind(trusted.as_hex())
+            .bind(affiliate_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
+        if reset != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO trusted_devices (device_hash, affiliate_id, failures, created_at, last_login_at, expires_at) \
+             VALUES (?1, ?2, 0, ?3, ?3, ?4) \
+             ON CONFLICT (device_hash, affiliate_id) DO UPDATE SET last_login_at = ?3, expires_at = ?4",
+        )
+        .bind(device.as_hex())
+        .bind(affiliate_id)
+        .bind(now)
+        .bind(to_millis(trusted_until))
+        .execute(&mut *tx)
+        .await?;
+        insert_session(&mut tx, affiliate_id, &session, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn touch_session(
+        &self,
+        id: &HashedToken,
+        idle_expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(
+            "UPDATE sessions SET last_seen_at = ?1, idle_expires_at = MIN(?2, expires_at) \
+             WHERE id_hash = ?3 AND idle_expires_at > ?1 AND expires_at > ?1 \
+             RETURNING affiliate_id, created_at, expires_at",
+        )
+        .bind(to_millis(now))
+        .bind(to_millis(idle_expires_at))
+        .bind(id.as_hex())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                affiliate_id: r.try_get("affiliate_id")?,
+                created_at: from_millis(r.try_get("created_at")?),
+                expires_at: from_millis(r.try_get("expires_at")?),
+            })
+        })
+        .transpose()
+    }
+
+    async fn end_session(&self, id: &HashedToken) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(id.as_hex())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn end_sessions(&self, affiliate_id: i64, except: Option<&HashedToken>) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE affiliate_id = ? AND id_hash IS NOT ?")
+            .bind(affiliate_id)
+            .bind(except.map(HashedToken::as_hex))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn live_sessions(&self, affiliate_id: i64, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sessions WHERE affiliate_id = ?1 AND idle_expires_at > ?2 AND expires_at > ?2",
+        )
+        .bind(affiliate_id)
+        .bind(to_millis(now))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
+    async fn change_password(
+        &self,
+        affiliate_id: i64,
+        password_hash: &str,
+        session: NewSession<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = to_millis(now);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE security_profiles SET password_hash = ?, password_changed_at = ? WHERE affiliate_id = ?",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(affiliate_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE affiliate_id = ?")
+            .bind(affiliate_id)
+            .execute(&mut *tx)
+            .await?;
+        insert_session(&mut tx, affiliate_id, &session, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn reset_password(&self, reset: PasswordReset<'_>, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let now = to_millis(now);
+        let link = reset.link;
+        let mut tx = self.pool.begin().await?;
+        let spent = sqlx::query(
+            "UPDATE tokens SET used_at = ? \
+             WHERE hash = ? AND purpose = ? AND subject = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(now)
+        .bind(link.token.as_hex())
+        .bind(link.purpose)
+        .bind(link.flow.as_hex())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let ended = sqlx::query("DELETE FROM flows WHERE id_hash = ? AND version = ? AND expires_at > ?")
+            .bind(link.flow.as_hex())
+            .bind(link.flow_version)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if spent.rows_affected() != 1 || ended.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let contacts = reset.contacts;
+        let updated = sqlx::query(
+            "UPDATE security_profiles SET password_hash = ?, password_changed_at = ?, email = ?, mobile = ?, \
+                 landline = ?, locked_at = NULL, unknown_locked_at = NULL, unknown_failures = 0 \
+             WHERE affiliate_id = ?",
+        )
+        .bind(reset.password_hash)
+        .bind(now)
+        .bind(contacts.email.as_str())
+        .bind(contacts.mobile.as_str())
+        .bind(contacts.landline.as_ref().map(Landline::as_str))
+        .bind(reset.affiliate_id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        for sql in [
+            "DELETE FROM sessions WHERE affiliate_id = ?",
+            "DELETE FROM trusted_devices WHERE affiliate_id = ?",
+        ] {
+            sqlx::query(sql).bind(reset.affiliate_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn update_contacts(
+        &self,
+        affiliate_id: i64,
+        contacts: &Contacts,
+        _now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE security_profiles SET email = ?, mobile = ?, landline = ? WHERE affiliate_id = ?",
+        )
+        .bind(contacts.email.as_str())
+        .bind(contacts.mobile.as_str())
+        .bind(contacts.landline.as_ref().map(Landline::as_str))
+        .bind(affiliate_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn unlock_profile(&self, affiliate_id: i64, _now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let unlocked = sqlx::query(
+            "UPDATE security_profiles SET locked_at = NULL, unknown_locked_at = NULL, unknown_failures = 0 \
+             WHERE affiliate_id = ? AND (locked_at IS NOT NULL OR unknown_locked_at IS NOT NULL)",
+        )
+        .bind(affiliate_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE trusted_devices SET failures = 0 WHERE affiliate_id = ?")
+            .bind(affiliate_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(unlocked.rows_affected() == 1)
+    }
+
+    async fn append_event(&self, event: &NewEvent, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO security_events (at, affiliate_id, actor, kind, ip, user_agent, case_number, reason) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(to_millis(now))
+        .bind(event.affiliate_id)
+        .bind(&event.actor)
+        .bind(&event.kind)
+        .bind(&event.ip)
+        .bind(&event.user_agent)
+        .bind(&event.case_number)
+        .bind(&event.reason)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn events_of(&self, affiliate_id: i64, limit: u32) -> Result<Vec<EventRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, at, affiliate_id, actor, kind, ip, user_agent, case_number, reason \
+             FROM security_events WHERE affiliate_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+        )
+        .bind(affiliate_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EventRecord {
+                    id: r.try_get("id")?,
+                    at: from_millis(r.try_get("at")?),
+                    affiliate_id: r.try_get("affiliate_id")?,
+                    actor: r.try_get("actor")?,
+                    kind: r.try_get("kind")?,
+                    ip: r.try_get("ip")?,
+                    user_agent: r.try_get("user_agent")?,
+                    case_number: r.try_get("case_number")?,
+                    reason: r.try_get("reason")?,
+                })
+            })
+            .collect()
+    }
+}
