@@ -3,7 +3,11 @@
 
 use clave_domain::{Email, routes};
 
-use crate::{config::Settings, mail::OutgoingMail, registry::Affiliate};
+use crate::{
+    config::Settings,
+    mail::{OutgoingMail, SIGNATURE},
+    registry::Affiliate,
+};
 
 /// A notice to the registry's address of a registered person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,10 +17,6 @@ pub(super) enum Notice {
     /// The last allowed attempt failed: the process is blocked until staff clear it.
     ProcessBlocked,
 }
-
-const SIGNATURE: &str = "Instituto Ecuatoriano de Seguridad Social\n\
-    Este mensaje se envió automáticamente; no lo responda.\n\
-    El IESS nunca le pedirá su clave por correo, teléfono ni redes sociales.";
 
 /// The "Clic para continuar" email of step 4.
 pub(super) fn activation_link(to: Email, link: &str, minutes: u64) -> OutgoingMail {
@@ -82,11 +82,7 @@ pub(super) fn notice(
     to: Email,
     not_me: Option<&str>,
 ) -> OutgoingMail {
-    let not_me = not_me
-        .map(|link| {
-            format!("Si usted NO hizo este trámite, abra este enlace para bloquear su clave (No fui yo):\n{link}\n\n")
-        })
-        .unwrap_or_default();
+    let not_me = not_me.map(crate::mail::not_me_paragraph).unwrap_or_default();
     let (subject, body) = match notice {
         Notice::ClaveExists => (
             "Clave IESS: intento de generar una clave que ya existe",

@@ -97,6 +97,16 @@ impl Mailer {
     }
 }
 
+/// The closing lines of every email to an affiliate.
+pub const SIGNATURE: &str = "Instituto Ecuatoriano de Seguridad Social\n\
+    Este mensaje se envió automáticamente; no lo responda.\n\
+    El IESS nunca le pedirá su clave por correo, teléfono ni redes sociales.";
+
+/// The paragraph with the "No fui yo" link that closes every security email (DESIGN §5.10).
+pub fn not_me_paragraph(link: &str) -> String {
+    format!("Si usted NO hizo este trámite, abra este enlace para bloquear su clave de inmediato (No fui yo):\n{link}\n\n")
+}
+
 /// The absolute link to `path` on the public site with `token` in the fragment (DESIGN §5.4):
 /// the browser never sends a fragment to a server, so the token stays out of logs and `Referer`.
 pub fn link(settings: &Settings, path: &str, token: &crate::tokens::PlainToken) -> String {
