@@ -2,10 +2,40 @@
 //! also runs for instant feedback, plus a zxcvbn strength score, whose dictionaries stay on the
 //! server to keep the wasm bundle small.
 
-use clave_domain::{PasswordContext, PasswordProblem, check_password};
+use chrono::Datelike as _;
+use clave_domain::{BirthDate, FieldProblem, PasswordContext, PasswordProblem, check_password};
+
+use crate::registry::Affiliate;
 
 /// The lowest acceptable zxcvbn score (0–4).
 pub const MIN_STRENGTH_SCORE: u8 = 3;
+
+/// The problems of a new password typed twice, at their fields (`password`, `confirmation`), for
+/// this person: the policy with their names, number and birth date, then the match.
+pub fn check_new(password: &str, confirmation: &str, affiliate: &Affiliate) -> Vec<FieldProblem> {
+    let ctx = PasswordContext {
+        identification: affiliate.identification.as_str().to_owned(),
+        names: vec![affiliate.names.clone(), affiliate.surnames.clone()],
+        birth_date: birth_date(affiliate.birth_date),
+    };
+    if let Some(problem) = check(password, &ctx).first() {
+        return vec![FieldProblem::new("password", problem.message_es(), problem.message_en())];
+    }
+    if confirmation != password {
+        return vec![FieldProblem::new(
+            "confirmation",
+            "Las dos claves no coinciden. Escríbala otra vez.",
+            "The two passwords do not match. Please type it again.",
+        )];
+    }
+    Vec::new()
+}
+
+fn birth_date(date: chrono::NaiveDate) -> Option<BirthDate> {
+    let year = u16::try_from(date.year()).ok()?;
+    let (month, day) = (u8::try_from(date.month()).ok()?, u8::try_from(date.day()).ok()?);
+    BirthDate::new(year, month, day).ok()
+}
 
 /// Every problem of `password` for this person; empty when it may be set.
 pub fn check(password: &str, ctx: &PasswordContext) -> Vec<PasswordProblem> {

@@ -2,8 +2,8 @@
 //! (DESIGN §2.1). The link's token arrives from the URL fragment; opening the page spends
 //! nothing, only "Generar" does, in the same transaction that writes the profile.
 
-use chrono::{DateTime, Datelike as _, Utc};
-use clave_domain::{BirthDate, FieldProblem, PasswordContext};
+use chrono::{DateTime, Utc};
+use clave_domain::FieldProblem;
 use secrecy::SecretString;
 
 use super::{Generation, GenerationState, GenerationStep, ServiceError, mails, personal::LINK_PURPOSE};
@@ -139,12 +139,6 @@ impl Generation {
     }
 }
 
-fn birth_date(date: chrono::NaiveDate) -> Option<BirthDate> {
-    let year = u16::try_from(date.year()).ok()?;
-    let (month, day) = (u8::try_from(date.month()).ok()?, u8::try_from(date.day()).ok()?);
-    BirthDate::new(year, month, day).ok()
-}
-
 /// Every problem of the activation form, each at its field.
 fn check_form(form: &ActivationForm, affiliate: &Affiliate) -> Vec<FieldProblem> {
     let mut problems = Vec::new();
@@ -155,20 +149,6 @@ fn check_form(form: &ActivationForm, affiliate: &Affiliate) -> Vec<FieldProblem>
             "To continue, accept the terms and conditions.",
         ));
     }
-    let birth = affiliate.birth_date;
-    let ctx = PasswordContext {
-        identification: affiliate.identification.as_str().to_owned(),
-        names: vec![affiliate.names.clone(), affiliate.surnames.clone()],
-        birth_date: birth_date(birth),
-    };
-    if let Some(problem) = password_policy::check(&form.password, &ctx).first() {
-        problems.push(FieldProblem::new("password", problem.message_es(), problem.message_en()));
-    } else if form.confirmation != form.password {
-        problems.push(FieldProblem::new(
-            "confirmation",
-            "Las dos claves no coinciden. Escríbala otra vez.",
-            "The two passwords do not match. Please type it again.",
-        ));
-    }
+    problems.extend(password_policy::check_new(&form.password, &form.confirmation, affiliate));
     problems
 }
