@@ -8,6 +8,11 @@ use chrono_tz::Tz;
 /// The institute's calendar: daily attempt limits reset at midnight in Ecuador.
 pub const INSTITUTE_TZ: Tz = chrono_tz::America::Guayaquil;
 
+/// An instant as an email states it: Ecuador's time, day first ("21/11/2026 14:05 (hora de Ecuador)").
+pub fn institute_time_text(at: DateTime<Utc>) -> String {
+    at.with_timezone(&INSTITUTE_TZ).format("%d/%m/%Y %H:%M (hora de Ecuador)").to_string()
+}
+
 /// A source of the current instant.
 pub trait Clock: Send + Sync + 'static {
     /// The current instant in UTC.

@@ -3,6 +3,7 @@
 //! Services own the rules and get a [`store::Store`] and a [`clock::Clock`] injected, so every
 //! time rule is tested by moving a clock instead of sleeping.
 
+pub mod accounts;
 pub mod audit;
 pub mod captcha;
 pub mod challenge;
@@ -20,6 +21,9 @@ pub mod reports;
 pub mod secret;
 pub mod services;
 pub mod store;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod tokens;
+pub mod unlock;
 
 pub use services::Services;

@@ -1,5 +1,6 @@
 //! "No fui yo" (DESIGN §5.10): every security email carries a link that, once the person confirms
-//! on the page it opens, locks the clave. Opening the page changes nothing (mail scanners open
+//! on the page it opens, locks the clave, ends every session and records the report in the audit
+//! trail. Opening the page changes nothing (mail scanners open
 //! links); only the confirmation spends the single-use token.
 
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use chrono::{DateTime, Utc};
 use clave_domain::{Identification, routes};
 
 use crate::{
+    audit::{self, ACTOR_AFFILIATE, ClientInfo, EventKind},
     clock::Clock,
     config::Settings,
     store::{Store, StoreError},
@@ -62,15 +64,22 @@ impl Reports {
         Ok(self.store.live_token_subject(&token.hash(), NOT_ME_PURPOSE, now).await?.is_some())
     }
 
-    /// The confirmation: spends the link and locks the clave.
+    /// The confirmation: spends the link, locks the clave in every browser, ends every session
+    /// and records the report.
     #[tracing::instrument(skip_all)]
-    pub async fn confirm(&self, token: &PlainToken) -> Result<NotMeOutcome, StoreError> {
+    pub async fn confirm(&self, token: &PlainToken, client: &ClientInfo) -> Result<NotMeOutcome, StoreError> {
         let now = self.clock.now();
         let Some(subject) = self.store.consume_token(&token.hash(), NOT_ME_PURPOSE, now).await? else {
             return Ok(NotMeOutcome::LinkNotValid);
         };
         let Ok(id) = Identification::parse(&subject) else { return Ok(NotMeOutcome::LinkNotValid) };
         self.store.lock_profile(&id, now).await?;
+        if let Some(profile) = self.store.profile(&id).await? {
+            self.store.end_sessions(profile.affiliate_id, None).await?;
+            let affiliate = profile.affiliate_id;
+            audit::record(&*self.store, affiliate, EventKind::NotMeReported, ACTOR_AFFILIATE, client, now)
+                .await?;
+        }
         tracing::warn!("clave locked by a \"No fui yo\" report");
         Ok(NotMeOutcome::Locked)
     }

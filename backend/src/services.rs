@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::{
+    accounts::Accounts,
     captcha::Captcha,
     clock::Clock,
     config::Settings,
@@ -13,6 +14,7 @@ use crate::{
     reports::Reports,
     secret::SecretKey,
     store::{Store, StoreError},
+    unlock::Unlocking,
 };
 
 /// Everything a request handler needs.
@@ -27,6 +29,8 @@ pub struct Services {
     pub captcha: Captcha,
     pub generation: Generation,
     pub reports: Reports,
+    pub accounts: Accounts,
+    pub unlocking: Unlocking,
 }
 
 /// Why the services could not be built.
@@ -59,6 +63,21 @@ impl Services {
             mailer.clone(),
         );
         let reports = Reports::new(store.clone(), clock.clone());
-        Ok(Self { settings, store, clock, hasher, secret, mailer, captcha, generation, reports })
+        let accounts =
+            Accounts::new(store.clone(), clock.clone(), settings.clone(), hasher.clone(), mailer.clone());
+        let unlocking = Unlocking::new(store.clone(), clock.clone(), settings.clone(), mailer.clone());
+        Ok(Self {
+            settings,
+            store,
+            clock,
+            hasher,
+            secret,
+            mailer,
+            captcha,
+            generation,
+            reports,
+            accounts,
+            unlocking,
+        })
     }
 }

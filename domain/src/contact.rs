@@ -151,6 +151,35 @@ fn mask_middle(s: &str, keep_start: usize, keep_end: usize) -> String {
 
 crate::newtype::parsed_string!(Email: ContactError, Mobile: ContactError, Landline: ContactError);
 
+/// The contact data of a security profile: email, mobile and an optional landline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contacts {
+    pub email: Email,
+    pub mobile: Mobile,
+    pub landline: Option<Landline>,
+}
+
+impl Contacts {
+    /// Contact data as typed, every problem at its field (`email`, `mobile`, `landline`); an
+    /// empty landline is none.
+    pub fn parse(email: &str, mobile: &str, landline: &str) -> Result<Self, Vec<crate::FieldProblem>> {
+        let mut problems = Vec::new();
+        let mut field = |name: &str, e: ContactError| {
+            problems.push(crate::FieldProblem::new(name, e.message_es(), e.message_en()));
+        };
+        let email = Email::parse(email).map_err(|e| field("email", e)).ok();
+        let mobile = Mobile::parse(mobile).map_err(|e| field("mobile", e)).ok();
+        let landline = match landline.trim() {
+            "" => Some(None),
+            typed => Landline::parse(typed).map(Some).map_err(|e| field("landline", e)).ok(),
+        };
+        match (email, mobile, landline) {
+            (Some(email), Some(mobile), Some(landline)) => Ok(Self { email, mobile, landline }),
+            _ => Err(problems),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

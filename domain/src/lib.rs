@@ -27,7 +27,7 @@ mod text;
 
 pub use answers::{AnswerError, MAX_ANSWER_CHARS, NormalizedAnswer, normalize_answer};
 pub use birth_date::{BirthDate, BirthDateError};
-pub use contact::{ContactError, Email, Landline, Mobile};
+pub use contact::{ContactError, Contacts, Email, Landline, Mobile};
 pub use field::FieldProblem;
 pub use identification::{
     Cedula, CedulaError, ForeignerCode, ForeignerCodeError, Identification, IdentificationError,

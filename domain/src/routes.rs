@@ -9,3 +9,15 @@ pub const ACTIVATE: &str = "/clave/activar";
 pub const NOT_ME: &str = "/no-fui-yo";
 /// Help and the assisted channels.
 pub const HELP: &str = "/ayuda";
+/// "Ingresar".
+pub const LOGIN: &str = "/ingresar";
+/// "Mi cuenta", behind the login.
+pub const ACCOUNT: &str = "/mi-cuenta";
+/// "Desbloqueo de clave": asks for the emailed link.
+pub const UNLOCK: &str = "/clave/desbloquear";
+/// The page the unlock email links to (the token travels in the fragment).
+pub const UNLOCK_CONFIRM: &str = "/clave/desbloquear/confirmar";
+/// "Recuperar clave".
+pub const RECOVER: &str = "/clave/recuperar";
+/// The page the recovery email links to (the token travels in the fragment).
+pub const RESET: &str = "/clave/restablecer";

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use clave_domain::{
-    Email, FieldProblem, Landline, Mobile, NormalizedAnswer,
+    Contacts, Email, FieldProblem, Landline, Mobile, NormalizedAnswer,
     security_images::SecurityImageId,
     security_questions::{self, SecurityQuestionId},
 };
@@ -107,18 +107,10 @@ struct ValidPersonalData {
 /// Checks every field of step 3 and reports every problem at once, each at its field.
 fn validate(form: &PersonalDataForm) -> Result<ValidPersonalData, Vec<FieldProblem>> {
     let mut problems = Vec::new();
+    let contacts = Contacts::parse(&form.email, &form.mobile, &form.landline)
+        .map_err(|contact_problems| problems.extend(contact_problems))
+        .ok();
     let mut field = |name: &str, es: &str, en: &str| problems.push(FieldProblem::new(name, es, en));
-
-    let email = Email::parse(&form.email).map_err(|e| field("email", e.message_es(), e.message_en())).ok();
-    let mobile =
-        Mobile::parse(&form.mobile).map_err(|e| field("mobile", e.message_es(), e.message_en())).ok();
-    let landline = match form.landline.trim() {
-        "" => Some(None),
-        given => Landline::parse(given)
-            .map(Some)
-            .map_err(|e| field("landline", e.message_es(), e.message_en()))
-            .ok(),
-    };
     let image = SecurityImageId::parse(&form.image)
         .map_err(|_| field("image", "Elija una imagen de seguridad.", "Choose a security image."))
         .ok();
@@ -156,8 +148,8 @@ fn validate(form: &PersonalDataForm) -> Result<ValidPersonalData, Vec<FieldProbl
         }
     }
 
-    match (email, mobile, landline, image) {
-        (Some(email), Some(mobile), Some(landline), Some(image)) if problems.is_empty() => {
+    match (contacts, image) {
+        (Some(Contacts { email, mobile, landline }), Some(image)) if problems.is_empty() => {
             Ok(ValidPersonalData { email, mobile, landline, image, answers })
         }
         _ => Err(problems),

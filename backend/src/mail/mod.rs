@@ -104,7 +104,19 @@ pub const SIGNATURE: &str = "Instituto Ecuatoriano de Seguridad Social\n\
 
 /// The paragraph with the "No fui yo" link that closes every security email (DESIGN §5.10).
 pub fn not_me_paragraph(link: &str) -> String {
-    format!("Si usted NO hizo este trámite, abra este enlace para bloquear su clave de inmediato (No fui yo):\n{link}\n\n")
+    format!(
+        "Si usted NO hizo este trámite, abra este enlace para bloquear su clave de inmediato (No fui yo):\n{link}\n\n"
+    )
+}
+
+/// When, from which IP and from which browser something happened, for a security email.
+pub fn origin_lines(client: &crate::audit::ClientInfo, at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "Fecha y hora: {when}\nDirección IP: {ip}\nNavegador: {browser}\n\n",
+        when = crate::clock::institute_time_text(at),
+        ip = client.ip_or_unknown(),
+        browser = client.browser_name(),
+    )
 }
 
 /// The absolute link to `path` on the public site with `token` in the fragment (DESIGN §5.4):

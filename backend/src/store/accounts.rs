@@ -1,5 +1,6 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+pub use clave_domain::Contacts;
 use clave_domain::{
     Identification,
     contact::{Email, Landline, Mobile},
@@ -36,14 +37,6 @@ impl std::fmt::Debug for ProfileRecord {
             .field("unknown_locked_at", &self.unknown_locked_at)
             .finish_non_exhaustive()
     }
-}
-
-/// New contact data for a profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Contacts {
-    pub email: Email,
-    pub mobile: Mobile,
-    pub landline: Option<Landline>,
 }
 
 /// Where a login attempt comes from, as far as the lock is concerned.

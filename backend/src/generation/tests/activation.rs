@@ -345,8 +345,14 @@ async fn not_me_locks_the_clave_only_when_confirmed_and_only_once() {
     assert!(reports.link_is_live(&token).await.expect("db"), "opening the page spends nothing");
     assert_eq!(h.store.locked_at(&ident(MARIA)).await.expect("db"), None);
 
-    assert_eq!(reports.confirm(&token).await.expect("db"), NotMeOutcome::Locked);
+    assert_eq!(
+        reports.confirm(&token, &crate::audit::ClientInfo::default()).await.expect("db"),
+        NotMeOutcome::Locked
+    );
     assert_eq!(h.store.locked_at(&ident(MARIA)).await.expect("db"), Some(h.clock.now()));
-    assert_eq!(reports.confirm(&token).await.expect("db"), NotMeOutcome::LinkNotValid);
+    assert_eq!(
+        reports.confirm(&token, &crate::audit::ClientInfo::default()).await.expect("db"),
+        NotMeOutcome::LinkNotValid
+    );
     assert!(!reports.link_is_live(&token).await.expect("db"));
 }

@@ -1,0 +1,115 @@
+//! A world for service tests: the demo registry on SQLite, a manual clock, cheap argon2 and the
+//! outbox to read the mail from. Profiles are written straight to the store, so a test of logging
+//! in does not depend on the generation wizard.
+
+use std::sync::Arc;
+
+use clave_domain::Identification;
+use secrecy::SecretString;
+
+use crate::{
+    clock::{Clock as _, ManualClock},
+    config::{HashingSettings, Settings},
+    hashing::PasswordHasher,
+    mail::Mailer,
+    registry::seed_demo_if_empty,
+    store::{
+        AccountStore as _, ActivationLink, NewProfile, ProfileCreation, RegistryStore as _,
+        SecurityProfileStore as _, sqlite::SqliteStore,
+    },
+    tokens,
+};
+
+pub struct World {
+    pub store: Arc<SqliteStore>,
+    pub clock: Arc<ManualClock>,
+    pub settings: Arc<Settings>,
+    pub hasher: PasswordHasher,
+    pub mailer: Mailer,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Cheap argon2 parameters: the tests check the rules, not the cost.
+pub fn cheap_hashing() -> HashingSettings {
+    HashingSettings { memory_kib: 256, iterations: 1, max_waiting: 1024, ..HashingSettings::default() }
+}
+
+pub fn ident(id: &str) -> Identification {
+    Identification::parse(id).expect("valid identification")
+}
+
+impl World {
+    /// One in-memory connection.
+    pub async fn in_memory() -> Self {
+        Self::build(SqliteStore::in_memory().await.expect("store"), None, cheap_hashing()).await
+    }
+
+    /// A database file with several connections, so parallel requests really race.
+    pub async fn on_file(hashing: HashingSettings) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("clave.db").display());
+        Self::build(SqliteStore::connect(&url, 8).await.expect("store"), Some(dir), hashing).await
+    }
+
+    async fn build(store: SqliteStore, dir: Option<tempfile::TempDir>, hashing: HashingSettings) -> Self {
+        let store = Arc::new(store);
+        let clock = Arc::new(ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0));
+        seed_demo_if_empty(&*store, clock.now()).await.expect("demo registry");
+        let settings = Arc::new(Settings::default());
+        let hasher = PasswordHasher::new(&hashing).expect("hasher");
+        let mailer = Mailer::new(store.clone(), clock.clone(), settings.clone());
+        Self { store, clock, settings, hasher, mailer, _dir: dir }
+    }
+
+    /// Gives the demo person `id` a clave with `password` (their registry email on file) and
+    /// returns their affiliate id.
+    pub async fn with_clave(&self, id: &str, password: &str) -> i64 {
+        let now = self.clock.now();
+        let affiliate = self.store.find_affiliate(&ident(id)).await.expect("db").expect("demo person");
+        // A profile is created from a live link and flow, as the activation does.
+        let flow = crate::flows::FlowId::generate().hash();
+        let stored = crate::store::StoredFlow {
+            kind: "generation".into(),
+            step: "email-sent".into(),
+            state: "{}".into(),
+            version: 0,
+            expires_at: now + chrono::Duration::hours(1),
+        };
+        crate::store::FlowStore::insert_flow(&*self.store, &flow, &stored, now).await.expect("flow");
+        let token =
+            tokens::issue(&*self.store, "test", &flow.as_hex(), std::time::Duration::from_secs(60), now)
+                .await
+                .expect("token");
+        let profile = NewProfile {
+            identification: affiliate.identification.clone(),
+            email: affiliate.email.clone().expect("email"),
+            mobile: affiliate.mobile.clone().expect("mobile"),
+            landline: affiliate.landline.clone(),
+            image: "perro".into(),
+            password_hash: self.hasher.hash(SecretString::from(password)).await.expect("hash"),
+            answers: Vec::new(),
+        };
+        let link = ActivationLink { token: &token.hash(), purpose: "test", flow: &flow, flow_version: 0 };
+        assert_eq!(
+            self.store.create_profile(link, &profile, now).await.expect("db"),
+            ProfileCreation::Created
+        );
+        self.store.profile(&ident(id)).await.expect("db").expect("profile").affiliate_id
+    }
+
+    /// Every queued mail as (recipient, subject, text), oldest first.
+    pub async fn mails(&self) -> Vec<(String, String, String)> {
+        sqlx::query_as("SELECT recipient, subject, text_body FROM outbox ORDER BY id")
+            .fetch_all(self.store.pool())
+            .await
+            .expect("outbox")
+    }
+
+    /// The kinds of this person's audit events, oldest first.
+    pub async fn event_kinds(&self, affiliate_id: i64) -> Vec<String> {
+        let mut kinds: Vec<String> =
+            self.store.events_of(affiliate_id, 1000).await.expect("db").into_iter().map(|e| e.kind).collect();
+        kinds.reverse();
+        kinds
+    }
+}
