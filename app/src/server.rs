@@ -79,17 +79,41 @@ impl From<HashError> for AppError {
     }
 }
 
-/// The wizard cookies (DESIGN §5.7): HttpOnly, SameSite=Strict, Secure when the site is served
-/// over TLS, path `/` (server functions live under `/api`). They hold only a random flow id.
-pub mod flow_cookie {
-    use clave_backend::flows::FlowId;
+/// Where the request came from, for the audit trail and the security emails: the peer address
+/// and the browser's user agent.
+pub fn client_info() -> clave_backend::audit::ClientInfo {
+    let Some(parts) = use_context::<http::request::Parts>() else { return Default::default() };
+    let ip = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|axum::extract::ConnectInfo(addr)| addr.ip().to_string());
+    let user_agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok());
+    clave_backend::audit::ClientInfo::new(ip, user_agent)
+}
+
+/// The cookies of Clave (DESIGN §5.7): HttpOnly, SameSite=Strict, Secure when the site is served
+/// over TLS, path `/` (server functions live under `/api`). Each holds only a random id whose
+/// hash the database keeps: a wizard's flow, a session, or the browser's trusted-device id.
+pub mod cookies {
+    use std::time::Duration;
+
     use cookie::{Cookie, SameSite};
     use http::{HeaderValue, header::SET_COOKIE};
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
 
-    /// The flow id in the request's cookie `name`, when it has the exact shape of one.
-    pub fn read(name: &str) -> Option<FlowId> {
+    /// The wizard of "Generar clave".
+    pub const GENERATION: &str = "clave_generar";
+    /// The wizard of "Recuperar clave".
+    pub const RECOVERY: &str = "clave_recuperar";
+    /// The logged-in session.
+    pub const SESSION: &str = "clave_sesion";
+    /// The browser's id, kept across sessions: where a person logged in before is trusted.
+    pub const DEVICE: &str = "clave_dispositivo";
+
+    /// The value of the request's cookie `name`, parsed by `parse` (which accepts only the exact
+    /// shape of an id).
+    pub fn read<T>(name: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
         let parts = use_context::<http::request::Parts>()?;
         parts
             .headers
@@ -99,12 +123,16 @@ pub mod flow_cookie {
             .flat_map(Cookie::split_parse)
             .filter_map(Result::ok)
             .find(|cookie| cookie.name() == name)
-            .and_then(|cookie| FlowId::parse(cookie.value()))
+            .and_then(|cookie| parse(cookie.value()))
     }
 
-    /// Sets cookie `name` to `flow` for the browser session.
-    pub fn set(name: &'static str, flow: &FlowId, secure: bool) {
-        append(base(name, flow.expose().to_owned(), secure));
+    /// Sets cookie `name` to `value`, for the browser session or, with `max_age`, that long.
+    pub fn set(name: &'static str, value: &str, max_age: Option<Duration>, secure: bool) {
+        let mut cookie = base(name, value.to_owned(), secure);
+        if let Some(age) = max_age.and_then(|a| cookie::time::Duration::try_from(a).ok()) {
+            cookie.set_max_age(age);
+        }
+        append(cookie);
     }
 
     /// Removes cookie `name`.

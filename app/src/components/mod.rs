@@ -3,7 +3,9 @@
 pub mod captcha;
 pub mod field;
 pub mod form;
+pub mod fragment;
 pub mod image_picker;
 pub mod keyboard;
 pub mod layout;
+pub mod password;
 pub mod wizard;

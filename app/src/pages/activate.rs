@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::{
     components::{
         field::{FieldError, field_message},
-        keyboard::VirtualKeyboard,
+        fragment::check_fragment_token,
+        password::{KeyboardPolicy, PasswordField},
         wizard::{Countdown, StepHeading, Stepper},
     },
     error::AppError,
@@ -26,7 +27,7 @@ pub enum LinkState {
     /// Used, expired or replaced by a newer link.
     NotValid,
     /// The form can be filled in.
-    Ready { expires_in_ms: i64, allow_physical: bool, shuffle: bool },
+    Ready { expires_in_ms: i64, keyboard: KeyboardPolicy },
 }
 
 /// What "Generar" did.
@@ -58,7 +59,6 @@ pub async fn activate(
 #[cfg(feature = "ssr")]
 mod imp {
     use clave_backend::{
-        config::KeyboardInput,
         generation::{ActivationForm, ActivationOutcome},
         tokens::PlainToken,
     };
@@ -74,8 +74,7 @@ mod imp {
             None => LinkState::NotValid,
             Some(view) => LinkState::Ready {
                 expires_in_ms: (view.expires_at - now).num_milliseconds().max(0),
-                allow_physical: services.settings.keyboard.input == KeyboardInput::VirtualAndPhysical,
-                shuffle: services.settings.keyboard.shuffle,
+                keyboard: KeyboardPolicy::from_settings(&services.settings),
             },
         })
     }
@@ -96,33 +95,6 @@ mod imp {
             ActivationOutcome::AlreadyHasClave => ActivationReply::AlreadyHasClave,
         })
     }
-}
-
-/// The token in the address's fragment, read in the browser (empty on the server).
-fn fragment_token() -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-        hash.trim_start_matches('#').to_owned()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    String::new()
-}
-
-/// For a page opened from an emailed link: once hydrated, keeps the fragment's token in `token`,
-/// asks the server about it with `check` and hands the answer to `apply`. Nothing runs on the
-/// server, which never sees the fragment.
-pub(crate) fn check_fragment_token<T, Fut>(
-    token: StoredValue<String>,
-    check: impl Fn(String) -> Fut + Copy + 'static,
-    apply: impl Fn(Result<T, AppError>) + Copy + 'static,
-) where
-    Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
-{
-    Effect::new(move || {
-        token.set_value(fragment_token());
-        leptos::task::spawn_local(async move { apply(check(token.get_value()).await) });
-    });
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -163,8 +135,8 @@ pub fn ActivatePage() -> impl IntoView {
                         <div class="alert alert-warning" role="alert">{t!(i18n, act_not_valid_body)}</div>
                         <A href=clave_domain::routes::GENERATE attr:class="button">{t!(i18n, act_start_again)}</A>
                     }.into_any(),
-                    Stage::Link(LinkState::Ready { expires_in_ms, allow_physical, shuffle }) => view! {
-                        <ActivationFields token=token expires_in_ms=expires_in_ms allow_physical=allow_physical shuffle=shuffle stage=stage />
+                    Stage::Link(LinkState::Ready { expires_in_ms, keyboard }) => view! {
+                        <ActivationFields token=token expires_in_ms=expires_in_ms policy=keyboard stage=stage />
                     }.into_any(),
                     Stage::Done => view! { <Success /> }.into_any(),
                     Stage::AlreadyHasClave => view! {
@@ -186,8 +158,7 @@ pub fn ActivatePage() -> impl IntoView {
 fn ActivationFields(
     token: StoredValue<String>,
     expires_in_ms: i64,
-    allow_physical: bool,
-    shuffle: bool,
+    policy: KeyboardPolicy,
     stage: RwSignal<Stage>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -226,7 +197,6 @@ fn ActivationFields(
     });
     let password_error = problem("password");
     let password_message = Signal::derive(move || password_error.get().or_else(|| instant.get()));
-    let policy = KeyboardPolicy { allow_physical, shuffle };
     let confirmation_error = problem("confirmation");
     let terms_error = problem("terms");
     let on_submit = move |ev: SubmitEvent| {
@@ -285,48 +255,6 @@ fn ActivationFields(
                 {t!(i18n, act_generate)}
             </button>
         </form>
-    }
-}
-
-/// How the virtual keyboard may be used (settings `keyboard.input` and `keyboard.shuffle`).
-#[derive(Debug, Clone, Copy)]
-struct KeyboardPolicy {
-    allow_physical: bool,
-    shuffle: bool,
-}
-
-/// A password typed on the virtual keyboard, with its hint and its error.
-#[component]
-fn PasswordField(
-    id: &'static str,
-    label: Signal<String>,
-    value: RwSignal<String>,
-    policy: KeyboardPolicy,
-    #[prop(optional)] hint_id: Option<&'static str>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let described_by = {
-        let error_id = error_id.clone();
-        Signal::derive(move || {
-            let ids: Vec<&str> = hint_id.into_iter().chain(error.get().map(|_| error_id.as_str())).collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        })
-    };
-    view! {
-        <div class="field" class:field-invalid=move || error.get().is_some()>
-            <VirtualKeyboard
-                id=id
-                label=label
-                value=value
-                allow_physical=policy.allow_physical
-                shuffle=policy.shuffle
-                described_by=described_by
-                invalid=Signal::derive(move || error.get().is_some())
-                autocomplete="new-password"
-            />
-            <FieldError id=error_id error=error />
-        </div>
     }
 }
 

@@ -7,10 +7,11 @@ use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    components::fragment::check_fragment_token,
     components::wizard::StepHeading,
     error::AppError,
     i18n::{t, t_string, use_i18n},
-    pages::{activate::check_fragment_token, generate::FailureAlert},
+    pages::generate::FailureAlert,
 };
 
 /// What the confirmation did.
@@ -36,7 +37,12 @@ pub async fn confirm_not_me(token: String) -> Result<NotMeReply, AppError> {
     let Some(token) = clave_backend::tokens::PlainToken::parse(&token) else {
         return Ok(NotMeReply::NotValid);
     };
-    match services.reports.confirm(&token).await.map_err(|e| crate::server::fail(e.into()))? {
+    match services
+        .reports
+        .confirm(&token, &crate::server::client_info())
+        .await
+        .map_err(|e| crate::server::fail(e.into()))?
+    {
         NotMeOutcome::Locked => Ok(NotMeReply::Locked),
         NotMeOutcome::LinkNotValid => Ok(NotMeReply::NotValid),
     }

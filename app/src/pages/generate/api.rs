@@ -8,10 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// The cookie that holds the generation flow's id.
-#[cfg(feature = "ssr")]
-const COOKIE: &str = "clave_generar";
-
 /// The step the page shows, decided by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GenStep {
@@ -111,6 +107,7 @@ mod imp {
         Services,
         captcha::CaptchaError,
         challenge::SubmittedAnswers,
+        flows::FlowId,
         generation::{
             ChallengeOutcome, CurrentStep, LinkSent, NextStep, PersonalDataForm, PersonalDataOutcome,
             ResendOutcome, ServiceError,
@@ -119,7 +116,10 @@ mod imp {
     use clave_domain::{BirthDate, FieldProblem, Identification};
 
     use super::*;
-    use crate::server::{flow_cookie, services};
+    use crate::server::{
+        cookies::{self, GENERATION as COOKIE},
+        services,
+    };
 
     impl From<ServiceError> for AppError {
         fn from(e: ServiceError) -> Self {
@@ -162,13 +162,13 @@ mod imp {
 
     pub async fn current_step() -> Result<GenStep, AppError> {
         let services = services()?;
-        let Some(flow) = flow_cookie::read(COOKIE) else {
+        let Some(flow) = cookies::read(COOKIE, FlowId::parse) else {
             return Ok(GenStep::Identification { expired: false });
         };
         let now = services.clock.now();
         Ok(match services.generation.current(&flow).await? {
             None => {
-                flow_cookie::clear(COOKIE, secure(&services));
+                cookies::clear(COOKIE, secure(&services));
                 GenStep::Identification { expired: true }
             }
             Some(CurrentStep::Challenge(view)) => GenStep::Challenge { view, retry: None },
@@ -201,7 +201,7 @@ mod imp {
         }
         let Some(id) = id.filter(|_| problems.is_empty()) else { return Ok(Reply::Invalid(problems)) };
         let (flow, view) = services.generation.start(&id).await?;
-        flow_cookie::set(COOKIE, &flow, secure(&services));
+        cookies::set(COOKIE, flow.expose(), None, secure(&services));
         Ok(Reply::Step(GenStep::Challenge { view, retry: None }))
     }
 
@@ -212,7 +212,7 @@ mod imp {
         choices: Vec<(String, String)>,
     ) -> Result<Reply, AppError> {
         let services = services()?;
-        let Some(flow) = flow_cookie::read(COOKIE) else {
+        let Some(flow) = cookies::read(COOKIE, FlowId::parse) else {
             return Ok(Reply::Step(GenStep::Identification { expired: true }));
         };
         let birth_date = match parse_birth_date(&day, &month, &year) {
@@ -266,7 +266,7 @@ mod imp {
         image: String,
     ) -> Result<Reply, AppError> {
         let services = services()?;
-        let Some(flow) = flow_cookie::read(COOKIE) else {
+        let Some(flow) = cookies::read(COOKIE, FlowId::parse) else {
             return Ok(Reply::Step(GenStep::Identification { expired: true }));
         };
         let form = PersonalDataForm { email, mobile, landline, questions, image };
@@ -280,7 +280,7 @@ mod imp {
 
     pub async fn resend() -> Result<Reply, AppError> {
         let services = services()?;
-        let Some(flow) = flow_cookie::read(COOKIE) else {
+        let Some(flow) = cookies::read(COOKIE, FlowId::parse) else {
             return Ok(Reply::Step(GenStep::Identification { expired: true }));
         };
         let now = services.clock.now();
@@ -296,10 +296,10 @@ mod imp {
 
     pub async fn restart() -> Result<GenStep, AppError> {
         let services = services()?;
-        if let Some(flow) = flow_cookie::read(COOKIE) {
+        if let Some(flow) = cookies::read(COOKIE, FlowId::parse) {
             services.generation.abandon(&flow).await?;
         }
-        flow_cookie::clear(COOKIE, secure(&services));
+        cookies::clear(COOKIE, secure(&services));
         Ok(GenStep::Identification { expired: false })
     }
 }
