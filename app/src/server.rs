@@ -79,6 +79,35 @@ impl From<HashError> for AppError {
     }
 }
 
+/// Step 1 of every public flow: the identification and the "No soy un robot" proof, each problem
+/// at its field. The proof is checked (and spent) even when the number is wrong.
+pub async fn identify(
+    services: &Services,
+    identification: &str,
+    captcha: &str,
+) -> Result<Result<clave_domain::Identification, Vec<clave_domain::FieldProblem>>, AppError> {
+    use clave_backend::captcha::CaptchaError;
+    use clave_domain::{FieldProblem, Identification};
+    let mut problems = Vec::new();
+    let id = Identification::parse(identification)
+        .map_err(|e| problems.push(FieldProblem::new("identification", e.message_es(), e.message_en())))
+        .ok();
+    if captcha.is_empty() {
+        problems.push(FieldProblem::new(
+            "captcha",
+            "Marque la casilla «No soy un robot» y espere a que se confirme.",
+            "Tick the \u{201c}I'm not a robot\u{201d} box and wait until it is confirmed.",
+        ));
+    } else {
+        match services.captcha.verify(&*services.store, captcha, services.clock.now()).await {
+            Ok(()) => {}
+            Err(CaptchaError::Store(e)) => return Err(e.into()),
+            Err(e) => problems.push(FieldProblem::new("captcha", e.message_es(), e.message_en())),
+        }
+    }
+    Ok(id.filter(|_| problems.is_empty()).ok_or(problems))
+}
+
 /// Where the request came from, for the audit trail and the security emails: the peer address
 /// and the browser's user agent.
 pub fn client_info() -> clave_backend::audit::ClientInfo {

@@ -11,8 +11,14 @@ use crate::{
     components::layout::Layout,
     i18n::{I18nContextProvider, t_string, use_i18n},
     pages::{
-        activate::ActivatePage, dev_mail::DevMail, generate::Generate, help::Help, home::Home,
-        not_found::NotFound, not_me::NotMe,
+        activate::ActivatePage,
+        dev_mail::DevMail,
+        generate::Generate,
+        help::Help,
+        home::Home,
+        not_found::NotFound,
+        not_me::NotMe,
+        unlock::{Unlock, UnlockConfirm},
     },
 };
 
@@ -61,6 +67,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/clave/generar") view=Generate />
                         <Route path=path!("/clave/activar") view=ActivatePage />
                         <Route path=path!("/no-fui-yo") view=NotMe />
+                        <Route path=path!("/clave/desbloquear") view=Unlock />
+                        <Route path=path!("/clave/desbloquear/confirmar") view=UnlockConfirm />
                     </Routes>
                 </Layout>
             </Router>

@@ -7,3 +7,4 @@ pub mod help;
 pub mod home;
 pub mod not_found;
 pub mod not_me;
+pub mod unlock;

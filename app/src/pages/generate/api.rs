@@ -105,7 +105,6 @@ pub async fn restart() -> Result<GenStep, AppError> {
 mod imp {
     use clave_backend::{
         Services,
-        captcha::CaptchaError,
         challenge::SubmittedAnswers,
         flows::FlowId,
         generation::{
@@ -113,7 +112,7 @@ mod imp {
             ResendOutcome, ServiceError,
         },
     };
-    use clave_domain::{BirthDate, FieldProblem, Identification};
+    use clave_domain::{BirthDate, FieldProblem};
 
     use super::*;
     use crate::server::{
@@ -180,26 +179,10 @@ mod imp {
 
     pub async fn search(identification: String, captcha: String) -> Result<Reply, AppError> {
         let services = services()?;
-        let mut problems = Vec::new();
-        let id = Identification::parse(&identification)
-            .map_err(|e| problems.push(FieldProblem::new("identification", e.message_es(), e.message_en())))
-            .ok();
-        // Checked even when the number is wrong, so a proof is spent either way.
-        let now = services.clock.now();
-        if captcha.is_empty() {
-            problems.push(FieldProblem::new(
-                "captcha",
-                "Marque la casilla «No soy un robot» y espere a que se confirme.",
-                "Tick the \u{201c}I'm not a robot\u{201d} box and wait until it is confirmed.",
-            ));
-        } else {
-            match services.captcha.verify(&*services.store, &captcha, now).await {
-                Ok(()) => {}
-                Err(CaptchaError::Store(e)) => return Err(e.into()),
-                Err(e) => problems.push(FieldProblem::new("captcha", e.message_es(), e.message_en())),
-            }
-        }
-        let Some(id) = id.filter(|_| problems.is_empty()) else { return Ok(Reply::Invalid(problems)) };
+        let id = match crate::server::identify(&services, &identification, &captcha).await? {
+            Ok(id) => id,
+            Err(problems) => return Ok(Reply::Invalid(problems)),
+        };
         let (flow, view) = services.generation.start(&id).await?;
         cookies::set(COOKIE, flow.expose(), None, secure(&services));
         Ok(Reply::Step(GenStep::Challenge { view, retry: None }))

@@ -1,0 +1,205 @@
+//! "Desbloqueo de clave" (DESIGN §2.4): `/clave/desbloquear` asks for the emailed link, and
+//! `/clave/desbloquear/confirmar#<token>` is the page that link opens. Opening it changes nothing
+//! (mail scanners open links): only the "Desbloquear mi cuenta" button unlocks.
+
+use clave_domain::{FieldProblem, routes};
+use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_meta::Title;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    components::{
+        captcha::Captcha,
+        field::{FieldError, TextField, field_message},
+        form::{FormValues, focus_first_invalid},
+        fragment::check_fragment_token,
+        wizard::StepHeading,
+    },
+    error::AppError,
+    i18n::{t, t_string, use_i18n},
+    pages::generate::FailureAlert,
+};
+
+/// What "Desbloquear" answered: the same for every number that is well formed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RequestReply {
+    Sent,
+    Invalid(Vec<FieldProblem>),
+}
+
+/// What "Desbloquear mi cuenta" did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConfirmReply {
+    Unlocked,
+    NotValid,
+}
+
+/// "Desbloquear": the identification and the captcha. Emails the person on file.
+#[server(endpoint = "desbloquear/solicitar")]
+pub async fn request_unlock(identification: String, captcha: String) -> Result<RequestReply, AppError> {
+    use crate::server::{client_info, fail, identify, services};
+    let services = services().map_err(fail)?;
+    let id = match identify(&services, &identification, &captcha).await.map_err(fail)? {
+        Ok(id) => id,
+        Err(problems) => return Ok(RequestReply::Invalid(problems)),
+    };
+    services.unlocking.request(&id, &client_info()).await.map_err(|e| fail(e.into()))?;
+    Ok(RequestReply::Sent)
+}
+
+/// Whether the link still works. Changes nothing.
+#[server(endpoint = "desbloquear/estado")]
+pub async fn unlock_link_state(token: String) -> Result<bool, AppError> {
+    use crate::server::{fail, services};
+    let services = services().map_err(fail)?;
+    let Some(token) = clave_backend::tokens::PlainToken::parse(&token) else { return Ok(false) };
+    services.unlocking.link_is_live(&token).await.map_err(|e| fail(e.into()))
+}
+
+/// "Desbloquear mi cuenta": spends the link and unlocks.
+#[server(endpoint = "desbloquear/confirmar")]
+pub async fn confirm_unlock(token: String) -> Result<ConfirmReply, AppError> {
+    use clave_backend::unlock::UnlockOutcome;
+
+    use crate::server::{client_info, fail, services};
+    let services = services().map_err(fail)?;
+    let Some(token) = clave_backend::tokens::PlainToken::parse(&token) else {
+        return Ok(ConfirmReply::NotValid);
+    };
+    Ok(match services.unlocking.confirm(&token, &client_info()).await.map_err(|e| fail(e.into()))? {
+        UnlockOutcome::Unlocked => ConfirmReply::Unlocked,
+        UnlockOutcome::LinkNotValid => ConfirmReply::NotValid,
+    })
+}
+
+/// `/clave/desbloquear`.
+#[component]
+pub fn Unlock() -> impl IntoView {
+    let i18n = use_i18n();
+    let request = ServerAction::<RequestUnlock>::new();
+    let problems = RwSignal::new(Vec::<FieldProblem>::new());
+    let sent = RwSignal::new(false);
+    let failure = RwSignal::new(None::<AppError>);
+    Effect::new(move || match request.value().get() {
+        Some(Ok(RequestReply::Sent)) => {
+            problems.set(Vec::new());
+            failure.set(None);
+            sent.set(true);
+        }
+        Some(Ok(RequestReply::Invalid(found))) => {
+            failure.set(None);
+            problems.set(found);
+            focus_first_invalid();
+        }
+        Some(Err(error)) => failure.set(Some(error)),
+        None => {}
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        let form = FormValues::take(&ev);
+        request.dispatch(RequestUnlock {
+            identification: form.get("identification"),
+            captcha: form.get("captcha"),
+        });
+    };
+    let captcha_error = field_message(problems, "captcha");
+    view! {
+        <Title text=move || t_string!(i18n, unlock_title) />
+        <h1>{t!(i18n, unlock_title)}</h1>
+        <section class="panel">
+            <Show
+                when=move || sent.get()
+                fallback=move || view! {
+                    {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
+                    <p class="lead">{t!(i18n, unlock_intro)}</p>
+                    <form class="form" on:submit=on_submit novalidate>
+                        <TextField
+                            name="identification"
+                            label=Signal::derive(move || t_string!(i18n, gen_identification_label).to_owned())
+                            hint=Signal::derive(move || Some(t_string!(i18n, gen_identification_hint).to_owned()))
+                            error=field_message(problems, "identification")
+                            autocomplete="username"
+                            maxlength=20
+                            required=true
+                        />
+                        <div class="field" class:field-invalid=move || captcha_error.get().is_some()>
+                            <Captcha name="captcha" reset=Signal::derive(move || request.version().get()) />
+                            <FieldError id="captcha-error" error=captcha_error />
+                        </div>
+                        <button type="submit" class="button" disabled=move || request.pending().get()>
+                            {t!(i18n, unlock_submit)}
+                        </button>
+                    </form>
+                }
+            >
+                <StepHeading text=Signal::derive(move || t_string!(i18n, unlock_sent_title).to_owned()) take_focus=true />
+                <div class="alert alert-success" role="status">{t!(i18n, unlock_sent_body)}</div>
+                <p>{t!(i18n, unlock_sent_other_channels)}</p>
+                <A href=routes::HELP attr:class="button button-secondary">{t!(i18n, gen_blocked_channels)}</A>
+            </Show>
+        </section>
+        <aside class="panel panel-notice">
+            <h2>{t!(i18n, unlock_who_title)}</h2>
+            <p>{t!(i18n, unlock_who_body)}</p>
+            <A href=routes::HELP>{t!(i18n, gen_foreigners_link)}</A>
+        </aside>
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Stage {
+    Checking,
+    Ready,
+    Unlocked,
+    NotValid,
+    Failed(AppError),
+}
+
+/// `/clave/desbloquear/confirmar#<token>`.
+#[component]
+pub fn UnlockConfirm() -> impl IntoView {
+    let i18n = use_i18n();
+    let stage = RwSignal::new(Stage::Checking);
+    let token = StoredValue::new(String::new());
+    check_fragment_token(token, unlock_link_state, move |answer| {
+        stage.set(match answer {
+            Ok(true) => Stage::Ready,
+            Ok(false) => Stage::NotValid,
+            Err(error) => Stage::Failed(error),
+        });
+    });
+    let confirm = ServerAction::<ConfirmUnlock>::new();
+    Effect::new(move || match confirm.value().get() {
+        Some(Ok(ConfirmReply::Unlocked)) => stage.set(Stage::Unlocked),
+        Some(Ok(ConfirmReply::NotValid)) => stage.set(Stage::NotValid),
+        Some(Err(error)) => stage.set(Stage::Failed(error)),
+        None => {}
+    });
+    view! {
+        <Title text=move || t_string!(i18n, unlock_title) />
+        <h1>{t!(i18n, unlock_title)}</h1>
+        <section class="panel">
+            {move || match stage.get() {
+                Stage::Checking => view! { <p role="status">{t!(i18n, act_checking)}</p> }.into_any(),
+                Stage::Ready => view! {
+                    <p class="lead">{t!(i18n, unlock_confirm_body)}</p>
+                    <button type="button" class="button" disabled=move || confirm.pending().get()
+                        on:click=move |_| { confirm.dispatch(ConfirmUnlock { token: token.get_value() }); }>
+                        {t!(i18n, unlock_confirm)}
+                    </button>
+                }.into_any(),
+                Stage::Unlocked => view! {
+                    <StepHeading text=Signal::derive(move || t_string!(i18n, unlock_done_title).to_owned()) take_focus=true />
+                    <div class="alert alert-success" role="status">{t!(i18n, unlock_done_body)}</div>
+                    <A href=routes::LOGIN attr:class="button">{t!(i18n, unlock_go_login)}</A>
+                }.into_any(),
+                Stage::NotValid => view! {
+                    <StepHeading text=Signal::derive(move || t_string!(i18n, act_not_valid_title).to_owned()) take_focus=true />
+                    <div class="alert alert-warning" role="alert">{t!(i18n, unlock_not_valid)}</div>
+                    <A href=routes::UNLOCK attr:class="button">{t!(i18n, unlock_ask_again)}</A>
+                }.into_any(),
+                Stage::Failed(error) => view! { <FailureAlert error=error /> }.into_any(),
+            }}
+        </section>
+    }
+}
