@@ -16,6 +16,7 @@ pub mod hashing;
 pub mod mail;
 pub mod password_policy;
 pub mod purge;
+pub mod recovery;
 pub mod registry;
 pub mod reports;
 pub mod secret;

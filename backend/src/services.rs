@@ -11,6 +11,7 @@ use crate::{
     generation::Generation,
     hashing::{HashError, PasswordHasher},
     mail::Mailer,
+    recovery::Recovery,
     reports::Reports,
     secret::SecretKey,
     store::{Store, StoreError},
@@ -28,6 +29,7 @@ pub struct Services {
     pub mailer: Mailer,
     pub captcha: Captcha,
     pub generation: Generation,
+    pub recovery: Recovery,
     pub reports: Reports,
     pub accounts: Accounts,
     pub unlocking: Unlocking,
@@ -62,6 +64,14 @@ impl Services {
             hasher.clone(),
             mailer.clone(),
         );
+        let recovery = Recovery::new(
+            store.clone(),
+            clock.clone(),
+            &secret,
+            settings.clone(),
+            hasher.clone(),
+            mailer.clone(),
+        );
         let reports = Reports::new(store.clone(), clock.clone());
         let accounts =
             Accounts::new(store.clone(), clock.clone(), settings.clone(), hasher.clone(), mailer.clone());
@@ -75,6 +85,7 @@ impl Services {
             mailer,
             captcha,
             generation,
+            recovery,
             reports,
             accounts,
             unlocking,

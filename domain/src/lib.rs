@@ -7,6 +7,7 @@
 //! - [`contact`]: email, mobile and landline numbers.
 //! - [`security_images`]: the catalogue of security images ([`security_images::SecurityImageId`]).
 //! - [`challenge`]: the registry challenge as the browser shows it.
+//! - [`recovery`]: the "Recuperar clave" challenge and contact step as the browser shows them.
 //! - [`field`]: a problem with one form field, shown at that field.
 //! - [`routes`]: the public paths emails link to.
 //! - [`security_questions`]: the catalogue of personal security questions.
@@ -20,6 +21,7 @@ pub mod field;
 pub mod identification;
 mod newtype;
 pub mod password;
+pub mod recovery;
 pub mod routes;
 pub mod security_images;
 pub mod security_questions;

@@ -20,7 +20,7 @@
 
 mod decoys;
 mod facts;
-mod keyed_rng;
+pub(crate) mod keyed_rng;
 mod questions;
 
 use std::ops::RangeInclusive;
