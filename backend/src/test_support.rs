@@ -67,19 +67,7 @@ impl World {
         let now = self.clock.now();
         let affiliate = self.store.find_affiliate(&ident(id)).await.expect("db").expect("demo person");
         // A profile is created from a live link and flow, as the activation does.
-        let flow = crate::flows::FlowId::generate().hash();
-        let stored = crate::store::StoredFlow {
-            kind: "generation".into(),
-            step: "email-sent".into(),
-            state: "{}".into(),
-            version: 0,
-            expires_at: now + chrono::Duration::hours(1),
-        };
-        crate::store::FlowStore::insert_flow(&*self.store, &flow, &stored, now).await.expect("flow");
-        let token =
-            tokens::issue(&*self.store, "test", &flow.as_hex(), std::time::Duration::from_secs(60), now)
-                .await
-                .expect("token");
+        let (token, flow) = self.live_link("test").await;
         let profile = NewProfile {
             identification: affiliate.identification.clone(),
             email: affiliate.email.clone().expect("email"),
@@ -95,6 +83,26 @@ impl World {
             ProfileCreation::Created
         );
         self.store.profile(&ident(id)).await.expect("db").expect("profile").affiliate_id
+    }
+
+    /// A live emailed-link token of `purpose` naming a fresh flow at version 0, as the wizards
+    /// hold them before their last step.
+    pub async fn live_link(&self, purpose: &str) -> (tokens::PlainToken, crate::flows::FlowHash) {
+        let now = self.clock.now();
+        let flow = crate::flows::FlowId::generate().hash();
+        let stored = crate::store::StoredFlow {
+            kind: "generation".into(),
+            step: "email-sent".into(),
+            state: "{}".into(),
+            version: 0,
+            expires_at: now + chrono::Duration::hours(1),
+        };
+        crate::store::FlowStore::insert_flow(&*self.store, &flow, &stored, now).await.expect("flow");
+        let token =
+            tokens::issue(&*self.store, purpose, &flow.as_hex(), std::time::Duration::from_secs(60), now)
+                .await
+                .expect("token");
+        (token, flow)
     }
 
     /// Every queued mail as (recipient, subject, text), oldest first.

@@ -359,7 +359,7 @@ async fn unknown_and_known_numbers_take_the_same_time_to_refuse() {
     let accounts = accounts(&world);
     let mut known = Vec::new();
     let mut unknown = Vec::new();
-    for i in 0..24 {
+    for i in 0..40 {
         // Below the lock: unlock every few rounds so every known attempt is counted.
         if i % 4 == 0 {
             let id = world.store.profile(&ident(MARIA)).await.expect("db").expect("profile").affiliate_id;

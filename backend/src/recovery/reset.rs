@@ -109,6 +109,7 @@ impl Recovery {
             affiliate_id: profile.affiliate_id,
             password_hash: &password_hash,
             contacts: &contacts,
+            unless_locked_since: from_millis(pending.confirmed_at),
         };
         if !self.store.reset_password(reset, now).await? {
             return Ok(ResetOutcome::LinkNotValid);

@@ -110,6 +110,9 @@ pub struct PasswordReset<'a> {
     pub password_hash: &'a str,
     /// Contact data confirmed or changed during the flow, written with the password.
     pub contacts: &'a Contacts,
+    /// A lock set for every browser at or after this instant (a "No fui yo" during the flow)
+    /// refuses the reset: the person on file did not want it.
+    pub unless_locked_since: DateTime<Utc>,
 }
 
 /// Logging in, sessions, contact and password changes, and the audit trail. Every counter change
@@ -184,8 +187,9 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<(), StoreError>;
 
     /// In one transaction: spends the link, ends its flow, sets the password and the contacts,
-    /// lifts every lock, ends every session and forgets every trusted browser. Returns `false` (nothing written) when the link
-    /// or the flow is no longer valid.
+    /// lifts every lock, ends every session and forgets every trusted browser. Returns `false`
+    /// (nothing written) when the link or the flow is no longer valid, or the clave was locked
+    /// since `unless_locked_since`.
     async fn reset_password(&self, reset: PasswordReset<'_>, now: DateTime<Utc>) -> Result<bool, StoreError>;
 
     async fn update_contacts(
