@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/no-fui-yo") view=NotMe />
                         <Route path=path!("/clave/desbloquear") view=Unlock />
                         <Route path=path!("/clave/desbloquear/confirmar") view=UnlockConfirm />
+                        <Route path=path!("/ingresar") view=crate::pages::login::Login />
+                        <Route path=path!("/mi-cuenta") view=crate::pages::account::Account />
                     </Routes>
                 </Layout>
             </Router>

@@ -23,6 +23,11 @@ pub fn Home() -> impl IntoView {
                     <A href=clave_domain::routes::GENERATE attr:class="button">{t!(i18n, home_generate_card_link)}</A>
                 </li>
                 <li class="card">
+                    <h3>{t!(i18n, login_home_card_title)}</h3>
+                    <p>{t!(i18n, login_home_card_body)}</p>
+                    <A href=clave_domain::routes::LOGIN attr:class="button">{t!(i18n, login_home_card_link)}</A>
+                </li>
+                <li class="card">
                     <h3>{t!(i18n, home_help_card_title)}</h3>
                     <p>{t!(i18n, home_help_card_body)}</p>
                     <A href="/ayuda" attr:class="button button-secondary">{t!(i18n, home_help_card_link)}</A>

@@ -1,10 +1,12 @@
 //! One module per route.
 
+pub mod account;
 pub mod activate;
 pub mod dev_mail;
 pub mod generate;
 pub mod help;
 pub mod home;
+pub mod login;
 pub mod not_found;
 pub mod not_me;
 pub mod unlock;

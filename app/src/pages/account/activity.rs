@@ -1,0 +1,132 @@
+//! "Actividad de seguridad": the latest security events, and how instants are written on the
+//! page (Ecuador's time, day first).
+
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+use super::{
+    api::{ACTIVITY_SHOWN, ActivityKind, LocalTime},
+    page,
+};
+use crate::i18n::{Locale, t, t_string, use_i18n};
+
+/// `{day} de {month} de {year}, {time}` with the month's name from a comma-separated list.
+fn format_long(at: LocalTime, months: &str, template: &str) -> String {
+    let month = months
+        .split(',')
+        .nth(at.month.saturating_sub(1) as usize)
+        .map_or_else(|| at.month.to_string(), |name| name.trim().to_owned());
+    template
+        .replace("{day}", &at.day.to_string())
+        .replace("{month}", &month)
+        .replace("{year}", &at.year.to_string())
+        .replace("{time}", &format!("{:02}:{:02}", at.hour, at.minute))
+}
+
+/// `dd/mm/aaaa hh:mm`: compact for a table, day first as read in Ecuador.
+fn format_short(at: LocalTime) -> String {
+    format!("{:02}/{:02}/{} {:02}:{:02}", at.day, at.month, at.year, at.hour, at.minute)
+}
+
+/// An instant in words, in the page's language ("30 de septiembre de 2026, 14:05").
+pub(super) fn long_date(i18n: I18nContext<Locale>, at: LocalTime) -> String {
+    format_long(at, t_string!(i18n, months), t_string!(i18n, acct_date_long))
+}
+
+fn kind_text(i18n: I18nContext<Locale>, kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::LoginSucceeded => t_string!(i18n, acct_event_login_succeeded),
+        ActivityKind::LoginFailed => t_string!(i18n, acct_event_login_failed),
+        ActivityKind::Locked => t_string!(i18n, acct_event_locked),
+        ActivityKind::Unlocked => t_string!(i18n, acct_event_unlocked),
+        ActivityKind::UnlockRequested => t_string!(i18n, acct_event_unlock_requested),
+        ActivityKind::PasswordSet => t_string!(i18n, acct_event_password_set),
+        ActivityKind::PasswordChanged => t_string!(i18n, acct_event_password_changed),
+        ActivityKind::PasswordReset => t_string!(i18n, acct_event_password_reset),
+        ActivityKind::ContactsChanged => t_string!(i18n, acct_event_contacts_changed),
+        ActivityKind::SessionsEnded => t_string!(i18n, acct_event_sessions_ended),
+        ActivityKind::NotMeReported => t_string!(i18n, acct_event_not_me_reported),
+        ActivityKind::RecoveryBlocked => t_string!(i18n, acct_event_recovery_blocked),
+    }
+}
+
+/// The table of events, newest first.
+#[component]
+pub(super) fn ActivityTable() -> impl IntoView {
+    let i18n = use_i18n();
+    let page = page();
+    let caption = move || t_string!(i18n, acct_activity_caption).replace("{n}", &ACTIVITY_SHOWN.to_string());
+    let rows = move || {
+        let events = page.summary.with(|s| s.activity.clone());
+        if events.is_empty() {
+            return view! { <tr><td colspan="4">{t!(i18n, acct_activity_empty)}</td></tr> }.into_any();
+        }
+        events
+            .into_iter()
+            .map(|event| {
+                let ip = event.ip.clone();
+                // `data-label`: on a phone each row is a block, every cell labelled by its column.
+                view! {
+                    <tr>
+                        <td class="acct-when" data-label=move || t_string!(i18n, acct_activity_when)>
+                            {format_short(event.at)}
+                        </td>
+                        <td data-label=move || t_string!(i18n, acct_activity_what)>
+                            {move || kind_text(i18n, event.kind)}
+                        </td>
+                        <td class="acct-ip" data-label=move || t_string!(i18n, acct_activity_ip)>
+                            {move || ip.clone().unwrap_or_else(|| t_string!(i18n, acct_ip_unknown).to_owned())}
+                        </td>
+                        <td data-label=move || t_string!(i18n, acct_activity_browser)>{event.browser}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <section class="panel acct-activity" aria-labelledby="acct-activity-title">
+            <h2 id="acct-activity-title">{t!(i18n, acct_activity_title)}</h2>
+            <p>{t!(i18n, acct_activity_intro)}</p>
+            <table class="activity-table">
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, acct_activity_when)}</th>
+                        <th scope="col">{t!(i18n, acct_activity_what)}</th>
+                        <th scope="col">{t!(i18n, acct_activity_ip)}</th>
+                        <th scope="col">{t!(i18n, acct_activity_browser)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AT: LocalTime = LocalTime { year: 2026, month: 9, day: 3, hour: 7, minute: 5 };
+
+    #[test]
+    fn a_long_date_names_the_month_and_puts_the_day_first() {
+        let months = "enero, febrero, marzo, abril, mayo, junio, julio, agosto, septiembre, octubre, noviembre, diciembre";
+        assert_eq!(
+            format_long(AT, months, "{day} de {month} de {year}, {time}"),
+            "3 de septiembre de 2026, 07:05"
+        );
+    }
+
+    #[test]
+    fn a_short_date_is_day_month_year_with_padded_numbers() {
+        assert_eq!(format_short(AT), "03/09/2026 07:05");
+    }
+
+    #[test]
+    fn a_month_outside_the_list_is_written_as_its_number() {
+        let at = LocalTime { month: 13, ..AT };
+        assert_eq!(format_long(at, "enero", "{day} {month}"), "3 13");
+    }
+}
