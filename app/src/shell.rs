@@ -66,6 +66,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/dev/correo") view=DevMail />
                         <Route path=path!("/clave/generar") view=Generate />
                         <Route path=path!("/clave/activar") view=ActivatePage />
+                        <Route path=path!("/clave/recuperar") view=crate::pages::recover::Recover />
+                        <Route path=path!("/clave/restablecer") view=crate::pages::reset::ResetPage />
                         <Route path=path!("/no-fui-yo") view=NotMe />
                         <Route path=path!("/clave/desbloquear") view=Unlock />
                         <Route path=path!("/clave/desbloquear/confirmar") view=UnlockConfirm />

@@ -9,4 +9,6 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod not_me;
+pub mod recover;
+pub mod reset;
 pub mod unlock;

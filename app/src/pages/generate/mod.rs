@@ -3,7 +3,7 @@
 //! ([`crate::pages::activate`]).
 
 pub mod api;
-mod steps;
+pub(crate) mod steps;
 
 use clave_domain::FieldProblem;
 use leptos::prelude::*;

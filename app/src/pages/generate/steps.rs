@@ -393,7 +393,7 @@ fn UseRecovery() -> impl IntoView {
 }
 
 #[component]
-fn DailyLimit() -> impl IntoView {
+pub(crate) fn DailyLimit() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="alert alert-warning" role="alert">{t!(i18n, gen_daily_limit_body)}</div>
