@@ -129,3 +129,52 @@ export async function generateClave(page: Page, id: string, email: string, passw
   await page.getByRole('button', { name: 'Generar', exact: true }).click();
   await expect(page.getByRole('heading', { level: 2, name: '¡Su clave fue generada!' })).toBeVisible();
 }
+
+/** "Desbloquear clave": asks for the link, opens it from the mailbox and presses the button. */
+export async function unlockByEmail(page: Page, id: string, email: string) {
+  await page.goto('/clave/desbloquear');
+  await waitForHydration(page);
+  await check(page, 'desbloquear');
+  await page.getByLabel('Cédula o código de identificación').fill(id);
+  await page.getByLabel('No soy un robot').check();
+  await expect(page.locator('.captcha')).toHaveAttribute('data-state', 'verified');
+  await page.getByRole('button', { name: 'Desbloquear', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Revise su correo' })).toBeFocused();
+  const link = await linkFromMailbox(page, email, '/clave/desbloquear/confirmar');
+  await page.goto(link);
+  await expect(page.getByRole('button', { name: 'Desbloquear mi cuenta' })).toBeVisible();
+  await check(page, 'desbloquear-confirmar');
+  // Opening the page spent nothing: a reload still offers the button.
+  await page.reload();
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Desbloquear mi cuenta' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Su clave ha sido desbloqueada' })).toBeFocused();
+  await check(page, 'desbloqueada');
+  // Single use: the same link, opened afresh, now says so.
+  await page.goto('/');
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 2, name: 'El enlace ya no es válido' })).toBeVisible();
+}
+
+/** Fills in "Ingresar" (typing on the physical keyboard, which the default policy allows). */
+export async function submitLogin(page: Page, id: string, password: string) {
+  await page.goto('/ingresar');
+  await waitForHydration(page);
+  await page.getByLabel('Cédula o código de identificación').fill(id);
+  await page.getByLabel('Clave', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Ingresar', exact: true }).click();
+}
+
+/** Logs in and lands on "Mi cuenta". */
+export async function logIn(page: Page, id: string, password: string) {
+  await submitLogin(page, id, password);
+  await expect(page.getByRole('heading', { level: 1, name: 'Mi cuenta' })).toBeVisible();
+}
+
+/** A login that is refused with the one message for every reason. */
+export async function refusedLogin(page: Page, id: string, password: string) {
+  await submitLogin(page, id, password);
+  await expect(page.getByRole('alert')).toContainText(
+    'El número de identificación o la clave no son correctos, o la clave está bloqueada.',
+  );
+}

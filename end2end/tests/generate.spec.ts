@@ -4,10 +4,13 @@ import {
   check,
   identify,
   linkFromMailbox,
+  logIn,
   PASSWORD,
   person,
   personalData,
+  refusedLogin,
   typeOnKeyboard,
+  unlockByEmail,
 } from './flows';
 import { expectNoAxeViolations, waitForHydration } from './support';
 
@@ -16,6 +19,7 @@ const PEOPLE: Record<string, string> = { desktop: '1701234567', phone: '01034567
 const KEYBOARD_ONLY = '1104567894';
 
 test('a person generates a first clave, typing it only on the virtual keyboard', async ({ page }, info) => {
+  test.setTimeout(180_000);
   const who = person(PEOPLE[info.project.name]);
   const email = `generar.${info.project.name}@correo.example`;
 
@@ -64,6 +68,25 @@ test('a person generates a first clave, typing it only on the virtual keyboard',
   // The link is single use: opening it again shows why it no longer works.
   await page.goto(link);
   await expect(page.getByRole('heading', { level: 2, name: 'El enlace ya no es válido' })).toBeVisible();
+
+  // The new clave opens "Mi cuenta"; "Salir" ends the session.
+  await logIn(page, who.id, PASSWORD);
+  await page.getByRole('button', { name: 'Salir' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Su clave de afiliado, en línea y segura');
+  await page.goto('/mi-cuenta');
+  await expect(page.getByRole('heading', { name: 'Su sesión terminó' })).toBeVisible();
+
+  // Five wrong claves in a row lock it: then even the right one is refused, and the lock is emailed.
+  for (let attempt = 0; attempt < 5; attempt++) await refusedLogin(page, who.id, 'Equivocada9Clave');
+  await refusedLogin(page, who.id, PASSWORD);
+  await page.goto('/dev/correo');
+  await expect(
+    page.getByRole('article').filter({ hasText: email }).filter({ hasText: 'su clave fue bloqueada' }),
+  ).toHaveCount(1);
+
+  // The emailed link unlocks it, and the clave works again.
+  await unlockByEmail(page, who.id, email);
+  await logIn(page, who.id, PASSWORD);
 });
 
 test('the whole flow also completes with the keyboard alone', async ({ page }, info) => {

@@ -87,7 +87,8 @@ mod imp {
     ) -> Result<ActivationReply, AppError> {
         let services = services()?;
         let Some(token) = PlainToken::parse(&token) else { return Ok(ActivationReply::NotValid) };
-        let form = ActivationForm { accepted_terms, password, confirmation };
+        let client = crate::server::client_info();
+        let form = ActivationForm { accepted_terms, password, confirmation, client };
         Ok(match services.generation.activate(&token, form).await? {
             ActivationOutcome::Activated => ActivationReply::Done,
             ActivationOutcome::Invalid(problems) => ActivationReply::Invalid(problems),

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 
 use super::{Generation, GenerationState, GenerationStep, ServiceError, mails, personal::LINK_PURPOSE};
 use crate::{
+    audit::{self, ACTOR_AFFILIATE, ClientInfo, EventKind},
     clock::from_millis,
     flows::{self, Flow},
     password_policy,
@@ -29,6 +30,8 @@ pub struct ActivationForm {
     pub accepted_terms: bool,
     pub password: String,
     pub confirmation: String,
+    /// Where the request came from, for the audit trail.
+    pub client: ClientInfo,
 }
 
 impl std::fmt::Debug for ActivationForm {
@@ -106,6 +109,18 @@ impl Generation {
             ProfileCreation::AlreadyHasClave => return Ok(ActivationOutcome::AlreadyHasClave),
         }
 
+        if let Some(profile) = self.store.profile(id).await? {
+            let affiliate_id = profile.affiliate_id;
+            audit::record(
+                &*self.store,
+                affiliate_id,
+                EventKind::PasswordSet,
+                ACTOR_AFFILIATE,
+                &form.client,
+                now,
+            )
+            .await?;
+        }
         let not_me = self.not_me_link(id).await?;
         self.mailer.queue(mails::clave_created(&affiliate, pending.email.clone(), &not_me)).await?;
         if let Some(on_file) = affiliate.email.clone().filter(|on_file| *on_file != pending.email) {

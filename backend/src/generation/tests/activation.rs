@@ -23,7 +23,12 @@ fn personal_form(email: &str) -> PersonalDataForm {
 }
 
 fn activation_form(password: &str) -> ActivationForm {
-    ActivationForm { accepted_terms: true, password: password.into(), confirmation: password.into() }
+    ActivationForm {
+        accepted_terms: true,
+        password: password.into(),
+        confirmation: password.into(),
+        client: crate::audit::ClientInfo::default(),
+    }
 }
 
 /// The token of the last link to `path` in a mail to `to`.
@@ -91,6 +96,11 @@ async fn the_whole_flow_creates_the_profile_once_and_confirms_it_by_email() {
 
     let profiles = h.profile().await;
     assert_eq!(profiles.len(), 1);
+    let events: Vec<String> = sqlx::query_scalar("SELECT kind FROM security_events")
+        .fetch_all(h.store.pool())
+        .await
+        .expect("audit");
+    assert_eq!(events, ["password_set"], "the new clave is in the security activity");
     let (id, email, image, hash) = &profiles[0];
     assert_eq!((id.as_str(), email.as_str()), (MARIA, "maria.nueva@correo.example"));
     assert_eq!(image, clave_domain::security_images::CATALOGUE[3].id);
