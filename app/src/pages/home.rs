@@ -28,6 +28,14 @@ pub fn Home() -> impl IntoView {
                     <A href=clave_domain::routes::LOGIN attr:class="button">{t!(i18n, login_home_card_link)}</A>
                 </li>
                 <li class="card">
+                    <h3>{t!(i18n, home_trouble_card_title)}</h3>
+                    <p>{t!(i18n, home_trouble_card_body)}</p>
+                    <div class="card-actions">
+                        <A href=clave_domain::routes::RECOVER attr:class="button">{t!(i18n, login_recover_link)}</A>
+                        <A href=clave_domain::routes::UNLOCK attr:class="button button-secondary">{t!(i18n, login_unlock_link)}</A>
+                    </div>
+                </li>
+                <li class="card">
                     <h3>{t!(i18n, home_help_card_title)}</h3>
                     <p>{t!(i18n, home_help_card_body)}</p>
                     <A href="/ayuda" attr:class="button button-secondary">{t!(i18n, home_help_card_link)}</A>
