@@ -1,7 +1,7 @@
 //! Server-only glue between server functions and the services: fetching them from context,
 //! mapping their errors onto HTTP statuses, and the per-request CSP nonce.
 
-use clave_backend::{Services, hashing::HashError, store::StoreError};
+use clave_backend::{Services, hashing::HashError, service_error::ServiceError, store::StoreError};
 use http::{HeaderValue, StatusCode, header::RETRY_AFTER};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -61,6 +61,22 @@ impl From<StoreError> for AppError {
             }
             other => {
                 tracing::error!(error = ?other, "database error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::FlowNotFound => Self::NotFound,
+            ServiceError::Store(e) => e.into(),
+            ServiceError::Hashing(e) => e.into(),
+            ServiceError::Unexpected(e) => {
+                // The error's text may quote the state (a cédula, an email): only its kind and
+                // position are logged.
+                tracing::error!(kind = ?e.classify(), line = e.line(), column = e.column(), "unreadable flow state");
                 Self::Internal
             }
         }

@@ -20,6 +20,7 @@ pub mod recovery;
 pub mod registry;
 pub mod reports;
 pub mod secret;
+pub mod service_error;
 pub mod services;
 pub mod store;
 #[cfg(test)]

@@ -26,11 +26,11 @@ use crate::{
     audit::{self, ACTOR_AFFILIATE, ClientInfo, EventKind},
     clock::Clock,
     config::Settings,
-    generation::ServiceError,
     hashing::PasswordHasher,
     mail::Mailer,
     password_policy,
     registry::Affiliate,
+    service_error::ServiceError,
     store::{Browser, Contacts, FailureRecord, NewSession, ProfileRecord, SessionRecord, Store},
 };
 

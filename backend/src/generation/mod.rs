@@ -9,7 +9,6 @@
 //! file.
 
 mod activation;
-mod error;
 mod mails;
 mod personal;
 
@@ -19,8 +18,8 @@ use clave_domain::Identification;
 use hmac::Mac as _;
 use serde::{Deserialize, Serialize};
 
+pub use crate::service_error::ServiceError;
 pub use activation::{ActivationForm, ActivationOutcome, ActivationView};
-pub use error::ServiceError;
 pub use personal::{LinkSent, PersonalDataForm, PersonalDataOutcome, ResendOutcome};
 
 use crate::{

@@ -11,7 +11,6 @@
 
 mod challenge;
 mod contacts;
-mod error;
 mod mails;
 mod reset;
 
@@ -25,10 +24,10 @@ use hmac::Mac as _;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
+pub use crate::service_error::ServiceError;
 pub use challenge::RecoveryAnswers;
 pub use clave_domain::recovery::{MaskedContacts, RecoveryChallengeView};
 pub use contacts::{ContactForm, ContactOutcome, LinkSent, ResendOutcome};
-pub use error::ServiceError;
 pub use reset::{ResetForm, ResetOutcome, ResetView};
 
 use crate::{

@@ -104,22 +104,6 @@ mod imp {
         services,
     };
 
-    impl From<ServiceError> for AppError {
-        fn from(e: ServiceError) -> Self {
-            match e {
-                ServiceError::FlowNotFound => Self::NotFound,
-                ServiceError::Store(e) => e.into(),
-                ServiceError::Hashing(e) => e.into(),
-                ServiceError::Unexpected(e) => {
-                    // The error's text may quote the state (a cédula, an email): only its kind
-                    // and position are logged.
-                    tracing::error!(kind = ?e.classify(), line = e.line(), column = e.column(), "unreadable recovery flow state");
-                    Self::Internal
-                }
-            }
-        }
-    }
-
     fn secure(services: &Services) -> bool {
         services.settings.served_over_tls()
     }

@@ -1,7 +1,7 @@
 use crate::{flows::FlowError, hashing::HashError, store::StoreError};
 
-/// Why a recovery step could not run. Limits and wrong answers are not errors (see
-/// `ChallengeOutcome`, `ResetOutcome`).
+/// Why a step of a service could not run. Limits, wrong answers and refusals are not errors: they
+/// are the services' outcome values.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.message_es())]
 pub enum ServiceError {
@@ -10,7 +10,7 @@ pub enum ServiceError {
     FlowNotFound,
     /// The database failed; nothing the limits depend on was half-written.
     Store(#[from] StoreError),
-    /// Hashing is over capacity (503 + `Retry-After`) or failed; no attempt was spent.
+    /// Hashing is over capacity (503 + `Retry-After`) or failed; nothing was changed.
     Hashing(#[from] HashError),
     /// A stored flow state no longer reads (e.g. a deploy changed its shape).
     Unexpected(#[source] serde_json::Error),
