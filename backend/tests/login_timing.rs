@@ -1,0 +1,110 @@
+//! DESIGN §5.1: refusing an unknown number costs the same time as refusing a known one with a
+//! wrong password. Real argon2 parameters (19 MiB, t=2). A test binary of its own, so no other test
+//! competes for the two cores while it measures; samples are taken in pairs and the median of the
+//! pairs' ratios is asserted, so a change of machine load affects both sides of a pair alike.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use clave_backend::{
+    accounts::{Accounts, LoginOutcome},
+    audit::ClientInfo,
+    clock::{Clock as _, ManualClock},
+    config::{HashingSettings, Settings},
+    flows::FlowId,
+    hashing::PasswordHasher,
+    mail::Mailer,
+    registry::seed_demo_if_empty,
+    store::{
+        AccountStore as _, ActivationLink, FlowStore as _, NewProfile, ProfileCreation, RegistryStore as _,
+        SecurityProfileStore as _, StoredFlow, sqlite::SqliteStore,
+    },
+    tokens,
+};
+use clave_domain::Identification;
+use secrecy::SecretString;
+
+const MARIA: &str = "1701234567";
+const UNKNOWN: &str = "1710034065";
+const PASSWORD: &str = "Tortuga7Verde2Montaña";
+const PAIRS: usize = 40;
+
+fn ident(id: &str) -> Identification {
+    Identification::parse(id).expect("valid identification")
+}
+
+/// Gives María a clave the way the activation does: from a live link and flow.
+async fn give_clave(store: &SqliteStore, hasher: &PasswordHasher, clock: &ManualClock) {
+    let now = clock.now();
+    let affiliate = store.find_affiliate(&ident(MARIA)).await.expect("db").expect("demo person");
+    let flow = FlowId::generate().hash();
+    let stored = StoredFlow {
+        kind: "generation".into(),
+        step: "email-sent".into(),
+        state: "{}".into(),
+        version: 0,
+        expires_at: now + chrono::Duration::hours(1),
+    };
+    store.insert_flow(&flow, &stored, now).await.expect("flow");
+    let token =
+        tokens::issue(store, "timing", &flow.as_hex(), Duration::from_secs(60), now).await.expect("token");
+    let profile = NewProfile {
+        identification: affiliate.identification.clone(),
+        email: affiliate.email.clone().expect("email"),
+        mobile: affiliate.mobile.clone().expect("mobile"),
+        landline: affiliate.landline.clone(),
+        image: "perro".into(),
+        password_hash: hasher.hash(SecretString::from(PASSWORD)).await.expect("hash"),
+        answers: Vec::new(),
+    };
+    let link = ActivationLink { token: &token.hash(), purpose: "timing", flow: &flow, flow_version: 0 };
+    assert_eq!(store.create_profile(link, &profile, now).await.expect("db"), ProfileCreation::Created);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_and_known_numbers_take_the_same_time_to_refuse() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("clave.db").display());
+    let store = Arc::new(SqliteStore::connect(&url, 4).await.expect("store"));
+    let clock = Arc::new(ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0));
+    seed_demo_if_empty(&*store, clock.now()).await.expect("demo registry");
+    let settings = Arc::new(Settings::default());
+    let hasher = PasswordHasher::new(&HashingSettings { max_concurrent: 1, ..HashingSettings::default() })
+        .expect("hasher");
+    give_clave(&store, &hasher, &clock).await;
+    let mailer = Mailer::new(store.clone(), clock.clone(), settings.clone());
+    let accounts = Accounts::new(store.clone(), clock.clone(), settings, hasher, mailer);
+    let client = ClientInfo::default();
+
+    let refuse = |id: &'static str| {
+        let (accounts, client) = (accounts.clone(), client.clone());
+        async move {
+            let started = Instant::now();
+            let outcome = accounts.login(&ident(id), SecretString::from("wrong"), None, &client).await;
+            assert!(matches!(outcome.expect("login"), LoginOutcome::Refused));
+            started.elapsed().as_secs_f64()
+        }
+    };
+    let maria = store.profile(&ident(MARIA)).await.expect("db").expect("profile").affiliate_id;
+    let mut ratios = Vec::with_capacity(PAIRS);
+    for pair in 0..PAIRS {
+        // Stay below the lock, so every known attempt is counted like a real one.
+        if pair % 4 == 0 {
+            store.unlock_profile(maria, clock.now()).await.expect("db");
+        }
+        // Alternate which goes first, so neither side always meets a warmer or colder machine.
+        let (known, unknown) = if pair % 2 == 0 {
+            let known = refuse(MARIA).await;
+            (known, refuse(UNKNOWN).await)
+        } else {
+            let unknown = refuse(UNKNOWN).await;
+            (refuse(MARIA).await, unknown)
+        };
+        ratios.push(unknown / known);
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[PAIRS / 2];
+    assert!((0.9..=1.1).contains(&median), "unknown ÷ known = {median:.3} (pairs: {ratios:.3?})");
+}
