@@ -2,9 +2,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { check, generateClave, identify, linkFromMailbox, person, typeOnKeyboard, type Person } from './flows';
 import { expectNoAxeViolations, waitForHydration } from './support';
 
-/** A clave is generated once per person: each project recovers a person no other spec uses. */
-const PEOPLE: Record<string, string> = { phone: '1104567894', desktop: '1765432107' };
-// Neither holds a name of Ana's or Carlos's ("Montaña" and "Cañar" would hold "Ana").
+/**
+ * A clave is generated once per person, and both projects share one database: each project
+ * recovers a person no other spec uses (Ana on desktop, Luis on phone).
+ */
+const PEOPLE: Record<string, string> = { phone: '0604567891', desktop: '1765432107' };
+// Neither holds a name of Ana's or Luis's ("Montaña" and "Cañar" would hold "Ana").
 const OLD_PASSWORD = 'Tortuga7Verde2Cotopaxi';
 const NEW_PASSWORD = 'Colibri8Nevado3Piñuela';
 /** Valid cédulas that are not in the registry: each project spends attempts on its own. */
