@@ -10,6 +10,7 @@ pub mod challenge;
 pub mod channels;
 pub mod clock;
 pub mod config;
+pub mod emailed_link;
 pub mod flows;
 pub mod generation;
 pub mod hashing;

@@ -31,6 +31,26 @@ pub fn check_new(password: &str, confirmation: &str, affiliate: &Affiliate) -> V
     Vec::new()
 }
 
+/// The last form of "Generar clave" and of "Recuperar clave": the terms accepted (field `terms`)
+/// and a new password typed twice (see [`check_new`]).
+pub fn check_accepted_new(
+    accepted_terms: bool,
+    password: &str,
+    confirmation: &str,
+    affiliate: &Affiliate,
+) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    if !accepted_terms {
+        problems.push(FieldProblem::new(
+            "terms",
+            "Para continuar, acepte los términos y condiciones.",
+            "To continue, accept the terms and conditions.",
+        ));
+    }
+    problems.extend(check_new(password, confirmation, affiliate));
+    problems
+}
+
 fn birth_date(date: chrono::NaiveDate) -> Option<BirthDate> {
     let year = u16::try_from(date.year()).ok()?;
     let (month, day) = (u8::try_from(date.month()).ok()?, u8::try_from(date.day()).ok()?);

@@ -6,13 +6,10 @@ use chrono::{DateTime, Utc};
 use clave_domain::FieldProblem;
 use secrecy::SecretString;
 
-use super::{Generation, GenerationState, GenerationStep, ServiceError, mails, personal::LINK_PURPOSE};
+use super::{Generation, GenerationState, ServiceError, mails, personal::LINK_PURPOSE};
 use crate::{
     audit::{self, ACTOR_AFFILIATE, ClientInfo, EventKind},
-    clock::from_millis,
-    flows::{self, Flow},
-    password_policy,
-    registry::Affiliate,
+    emailed_link, password_policy,
     store::{ActivationLink, NewProfile, ProfileCreation},
     tokens::PlainToken,
 };
@@ -59,9 +56,9 @@ impl Generation {
     #[tracing::instrument(skip_all)]
     pub async fn activation(&self, token: &PlainToken) -> Result<Option<ActivationView>, ServiceError> {
         let now = self.clock.now();
-        Ok(self.flow_of(token, now).await?.and_then(|flow| {
+        Ok(emailed_link::flow_of::<GenerationState>(&*self.store, token, now).await?.and_then(|flow| {
             let pending = flow.state.pending?;
-            Some(ActivationView { expires_at: from_millis(pending.link_expires_at) })
+            Some(ActivationView { expires_at: pending.link.expires_at() })
         }))
     }
 
@@ -75,7 +72,9 @@ impl Generation {
         form: ActivationForm,
     ) -> Result<ActivationOutcome, ServiceError> {
         let now = self.clock.now();
-        let Some(flow) = self.flow_of(token, now).await? else { return Ok(ActivationOutcome::LinkNotValid) };
+        let Some(flow) = emailed_link::flow_of::<GenerationState>(&*self.store, token, now).await? else {
+            return Ok(ActivationOutcome::LinkNotValid);
+        };
         let Some(pending) = flow.state.pending.clone() else { return Ok(ActivationOutcome::LinkNotValid) };
         let id = &flow.state.identification;
         let Some(affiliate) = self.store.find_affiliate(id).await? else {
@@ -83,7 +82,12 @@ impl Generation {
             return Ok(ActivationOutcome::LinkNotValid);
         };
 
-        let problems = check_form(&form, &affiliate);
+        let problems = password_policy::check_accepted_new(
+            form.accepted_terms,
+            &form.password,
+            &form.confirmation,
+            &affiliate,
+        );
         if !problems.is_empty() {
             return Ok(ActivationOutcome::Invalid(problems));
         }
@@ -134,36 +138,4 @@ impl Generation {
         tracing::info!("clave generated");
         Ok(ActivationOutcome::Activated)
     }
-
-    /// The generation flow a live link names, at step 4.
-    async fn flow_of(
-        &self,
-        token: &PlainToken,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Flow<GenerationState>>, ServiceError> {
-        let Some(subject) = self.store.live_token_subject(&token.hash(), LINK_PURPOSE, now).await? else {
-            return Ok(None);
-        };
-        let Some(hash) = crate::tokens::HashedToken::from_hex(&subject) else { return Ok(None) };
-        let flow = flows::load_by_hash::<GenerationState>(&*self.store, &hash, now).await?;
-        let current = token.hash().as_hex();
-        Ok(flow.filter(|f| {
-            f.at.step == GenerationStep::EmailSent
-                && f.state.pending.as_ref().is_some_and(|pending| pending.link_hash == current)
-        }))
-    }
-}
-
-/// Every problem of the activation form, each at its field.
-fn check_form(form: &ActivationForm, affiliate: &Affiliate) -> Vec<FieldProblem> {
-    let mut problems = Vec::new();
-    if !form.accepted_terms {
-        problems.push(FieldProblem::new(
-            "terms",
-            "Para continuar, acepte los términos y condiciones.",
-            "To continue, accept the terms and conditions.",
-        ));
-    }
-    problems.extend(password_policy::check_new(&form.password, &form.confirmation, affiliate));
-    problems
 }

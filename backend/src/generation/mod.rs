@@ -20,7 +20,9 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::service_error::ServiceError;
 pub use activation::{ActivationForm, ActivationOutcome, ActivationView};
-pub use personal::{LinkSent, PersonalDataForm, PersonalDataOutcome, ResendOutcome};
+pub use personal::{PersonalDataForm, PersonalDataOutcome};
+
+pub use crate::emailed_link::{LinkSent, ResendOutcome};
 
 use crate::{
     challenge::{Challenge, ChallengeAnswers, ChallengeView, Challenger, SubmittedAnswers},
@@ -86,6 +88,19 @@ pub struct GenerationState {
 impl FlowState for GenerationState {
     const KIND: FlowKind = FlowKind::Generation;
     type Step = GenerationStep;
+}
+
+impl crate::emailed_link::LinkedState for GenerationState {
+    const EMAIL_SENT: GenerationStep = GenerationStep::EmailSent;
+    const PURPOSE: &'static str = personal::LINK_PURPOSE;
+
+    fn link(&self) -> Option<(&crate::emailed_link::EmailedLink, &clave_domain::Email)> {
+        self.pending.as_ref().map(|pending| (&pending.link, &pending.email))
+    }
+
+    fn link_mut(&mut self) -> Option<&mut crate::emailed_link::EmailedLink> {
+        self.pending.as_mut().map(|pending| &mut pending.link)
+    }
 }
 
 /// Where a live flow stands (for a page that is opened or reloaded).

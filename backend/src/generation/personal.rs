@@ -1,7 +1,7 @@
 //! Steps 3 and 4: the personal data (contacts, security questions and image), then the emailed
 //! link with its "reenviar" (DESIGN §2.1).
 
-use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use chrono::{DateTime, Utc};
 use clave_domain::{
     Contacts, Email, FieldProblem, Landline, Mobile, NormalizedAnswer,
     security_images::SecurityImageId,
@@ -12,9 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Generation, GenerationState, GenerationStep, ServiceError, mails};
 use crate::{
-    clock::{from_millis, to_millis},
+    emailed_link::{self, EmailedLink, LinkSent, Resend, ResendOutcome},
     flows::{self, FlowId},
-    store::TokenRecord,
     tokens::PlainToken,
 };
 
@@ -48,28 +47,6 @@ pub enum PersonalDataOutcome {
     Invalid(Vec<FieldProblem>),
 }
 
-/// Step 4 as the page shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkSent {
-    /// Where the link went, masked (`m***@correo.ec`).
-    pub email_masked: String,
-    /// When the current link stops working.
-    pub expires_at: DateTime<Utc>,
-    /// "Reenviar" presses left in the current hour.
-    pub resends_left: u32,
-    /// When the next press is allowed, if none are left.
-    pub next_resend_at: Option<DateTime<Utc>>,
-}
-
-/// What "reenviar" did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ResendOutcome {
-    /// A new link is out and every earlier one stopped working.
-    Sent(LinkSent),
-    /// The hourly limit is spent; nothing was sent.
-    Limit(LinkSent),
-}
-
 /// What step 3 registered, kept in the flow until the activation writes it as the profile.
 /// `Debug` shows nothing of it.
 #[derive(Clone, Serialize, Deserialize)]
@@ -80,13 +57,9 @@ pub(super) struct PendingProfile {
     pub image: SecurityImageId,
     /// (question id, argon2id hash of the normalised answer).
     pub answers: Vec<(SecurityQuestionId, String)>,
-    /// When the current link expires (millis).
-    pub link_expires_at: i64,
-    /// The SHA-256 (hex) of the current link's token: only that link opens the activation, so
-    /// an earlier one never works again, whatever the order of parallel requests.
-    pub link_hash: String,
-    /// When each "reenviar" was pressed (millis), for the hourly limit.
-    pub resends: Vec<i64>,
+    /// The current link: only it opens the activation.
+    #[serde(flatten)]
+    pub link: EmailedLink,
 }
 
 impl std::fmt::Debug for PendingProfile {
@@ -178,112 +151,65 @@ impl Generation {
             let hash = self.hasher.hash(SecretString::from(answer.as_str().to_owned())).await?;
             answers.push((question, hash));
         }
-        let expires_at = now + ttl(self.settings.links.generation_ttl);
+        let ttl = self.settings.links.generation_ttl;
         let token = PlainToken::generate();
+        let link = EmailedLink::new(&token, ttl, now);
+        let flow_expires = emailed_link::flow_expiry(link.expires_at(), self.settings.links.flow_ttl);
         let pending = PendingProfile {
             email: valid.email,
             mobile: valid.mobile,
             landline: valid.landline,
             image: valid.image,
             answers,
-            link_expires_at: to_millis(expires_at),
-            link_hash: token.hash().as_hex(),
-            resends: Vec::new(),
+            link,
         };
         let state = GenerationState { pending: Some(pending), ..loaded.state };
-        // The flow outlives the link, so an expired link can still be sent again.
-        let flow_expires = expires_at + ttl(self.settings.links.flow_ttl);
         let at = &loaded.at;
         if !flows::advance(&*self.store, at, GenerationStep::EmailSent, &state, Some(flow_expires), now)
             .await?
         {
             return Err(ServiceError::FlowNotFound);
         }
+        emailed_link::store_token::<GenerationState>(&*self.store, &at.hash, &token, ttl, now).await?;
         let pending = state.pending.as_ref().unwrap_or_else(|| unreachable!("just set"));
-        self.send_link(pending, token, &at.hash.as_hex(), now).await?;
+        self.email_link(pending, &token).await?;
         Ok(PersonalDataOutcome::Sent(self.link_sent(pending, now)))
     }
 
     /// Step 4, "reenviar": a new link, valid for the full time again; every earlier link stops
-    /// working. At most `links.resends_per_hour` presses in any hour; parallel presses are one
-    /// compare-and-set each, so they never exceed it.
+    /// working. At most `links.resends_per_hour` presses in any hour (see [`emailed_link::resend`]).
     #[tracing::instrument(skip_all)]
     pub async fn resend(&self, flow: &FlowId) -> Result<ResendOutcome, ServiceError> {
         let now = self.clock.now();
-        let loaded = flows::load::<GenerationState>(&*self.store, flow, GenerationStep::EmailSent, now)
-            .await?
-            .ok_or(ServiceError::FlowNotFound)?;
-        let mut state = loaded.state;
-        let Some(pending) = state.pending.as_mut() else { return Err(ServiceError::FlowNotFound) };
-        if self.resends_left(pending, now) == 0 {
-            return Ok(ResendOutcome::Limit(self.link_sent(pending, now)));
-        }
-        let expires_at = now + ttl(self.settings.links.generation_ttl);
-        let token = PlainToken::generate();
-        pending.resends.push(to_millis(now));
-        pending.link_expires_at = to_millis(expires_at);
-        pending.link_hash = token.hash().as_hex();
-        // Kept until a press is allowed again, so the person waiting for one need not restart.
-        let flow_expires = expires_at.max(now + hour()) + ttl(self.settings.links.flow_ttl);
-        let at = &loaded.at;
-        // The press is counted first: of parallel presses only one gets past this line.
-        if !flows::advance(&*self.store, at, GenerationStep::EmailSent, &state, Some(flow_expires), now)
-            .await?
-        {
-            return Err(ServiceError::FlowNotFound);
-        }
-        let subject = at.hash.as_hex();
-        self.store.revoke_tokens(LINK_PURPOSE, &subject, now).await?;
-        let pending = state.pending.as_ref().unwrap_or_else(|| unreachable!("checked above"));
-        self.send_link(pending, token, &subject, now).await?;
+        let links = &self.settings.links;
+        let resent = emailed_link::resend::<GenerationState>(
+            &*self.store,
+            flow,
+            links.generation_ttl,
+            links.resends_per_hour,
+            links.flow_ttl,
+            now,
+        )
+        .await?;
+        let (state, token) = match resent {
+            Resend::Limit(sent) => return Ok(ResendOutcome::Limit(sent)),
+            Resend::Renewed { state, token } => (state, token),
+        };
+        let pending = state.pending.as_ref().ok_or(ServiceError::FlowNotFound)?;
+        self.email_link(pending, &token).await?;
         Ok(ResendOutcome::Sent(self.link_sent(pending, now)))
     }
 
-    /// Stores `token` for the flow `subject`, valid from `now` for `links.generation_ttl`, and
-    /// queues the email to the address just registered.
-    async fn send_link(
-        &self,
-        pending: &PendingProfile,
-        token: PlainToken,
-        subject: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), ServiceError> {
-        let expires_at = now + ttl(self.settings.links.generation_ttl);
-        let record =
-            TokenRecord { purpose: LINK_PURPOSE.to_owned(), subject: subject.to_owned(), expires_at };
-        self.store.insert_token(&token.hash(), &record, now).await?;
-        let link = crate::mail::link(&self.settings, clave_domain::routes::ACTIVATE, &token);
+    /// Queues the "Clic para continuar" email with `token` to the address just registered.
+    async fn email_link(&self, pending: &PendingProfile, token: &PlainToken) -> Result<(), ServiceError> {
+        let link = crate::mail::link(&self.settings, clave_domain::routes::ACTIVATE, token);
         let minutes = self.settings.links.generation_ttl.as_secs().div_ceil(60);
-        self.mailer.queue(mails::activation_link(pending.email.clone(), &link, minutes)).await?;
-        Ok(())
+        Ok(self.mailer.queue(mails::activation_link(pending.email.clone(), &link, minutes)).await?)
     }
 
     pub(super) fn link_sent(&self, pending: &PendingProfile, now: DateTime<Utc>) -> LinkSent {
-        let left = self.resends_left(pending, now);
-        let next_resend_at = (left == 0)
-            .then(|| pending.resends.iter().copied().filter(|&t| from_millis(t) > now - hour()).min())
-            .flatten()
-            .map(|oldest| from_millis(oldest) + hour());
-        LinkSent {
-            email_masked: pending.email.masked(),
-            expires_at: from_millis(pending.link_expires_at),
-            resends_left: left,
-            next_resend_at,
-        }
+        pending.link.sent(&pending.email, self.settings.links.resends_per_hour, now)
     }
-
-    fn resends_left(&self, pending: &PendingProfile, now: DateTime<Utc>) -> u32 {
-        let in_last_hour = pending.resends.iter().filter(|&&t| from_millis(t) > now - hour()).count();
-        self.settings.links.resends_per_hour.saturating_sub(u32::try_from(in_last_hour).unwrap_or(u32::MAX))
-    }
-}
-
-fn hour() -> ChronoDuration {
-    ChronoDuration::hours(1)
-}
-
-fn ttl(d: std::time::Duration) -> ChronoDuration {
-    ChronoDuration::from_std(d).unwrap_or(ChronoDuration::MAX)
 }
 
 #[cfg(test)]

@@ -27,7 +27,9 @@ use serde::{Deserialize, Serialize};
 pub use crate::service_error::ServiceError;
 pub use challenge::RecoveryAnswers;
 pub use clave_domain::recovery::{MaskedContacts, RecoveryChallengeView};
-pub use contacts::{ContactForm, ContactOutcome, LinkSent, ResendOutcome};
+pub use contacts::{ContactForm, ContactOutcome};
+
+pub use crate::emailed_link::{LinkSent, ResendOutcome};
 pub use reset::{ResetForm, ResetOutcome, ResetView};
 
 use crate::{
@@ -91,6 +93,19 @@ struct RecoveryState {
 impl FlowState for RecoveryState {
     const KIND: FlowKind = FlowKind::Recovery;
     type Step = RecoveryStep;
+}
+
+impl crate::emailed_link::LinkedState for RecoveryState {
+    const EMAIL_SENT: RecoveryStep = RecoveryStep::EmailSent;
+    const PURPOSE: &'static str = contacts::LINK_PURPOSE;
+
+    fn link(&self) -> Option<(&crate::emailed_link::EmailedLink, &clave_domain::Email)> {
+        self.pending.as_ref().map(|pending| (&pending.link, &pending.email))
+    }
+
+    fn link_mut(&mut self) -> Option<&mut crate::emailed_link::EmailedLink> {
+        self.pending.as_mut().map(|pending| &mut pending.link)
+    }
 }
 
 /// Where a live flow stands (for a page that is opened or reloaded).

@@ -8,13 +8,11 @@ use chrono::{DateTime, Utc};
 use clave_domain::FieldProblem;
 use secrecy::SecretString;
 
-use super::{Recovery, RecoveryState, RecoveryStep, ServiceError, contacts::LINK_PURPOSE, mails};
+use super::{Recovery, RecoveryState, ServiceError, contacts::LINK_PURPOSE, mails};
 use crate::{
     audit::{self, ACTOR_AFFILIATE, ClientInfo, EventKind},
     clock::from_millis,
-    flows::{self, Flow},
-    password_policy,
-    registry::Affiliate,
+    emailed_link, password_policy,
     reports::NOT_ME_PURPOSE,
     store::{ActivationLink, Contacts, PasswordReset, ProfileRecord},
     tokens::{HashedToken, PlainToken},
@@ -61,9 +59,9 @@ impl Recovery {
     #[tracing::instrument(skip_all)]
     pub async fn reset_view(&self, token: &PlainToken) -> Result<Option<ResetView>, ServiceError> {
         let now = self.clock.now();
-        Ok(self.flow_of(token, now).await?.and_then(|flow| {
+        Ok(emailed_link::flow_of::<RecoveryState>(&*self.store, token, now).await?.and_then(|flow| {
             let pending = flow.state.pending?;
-            Some(ResetView { expires_at: from_millis(pending.link_expires_at) })
+            Some(ResetView { expires_at: pending.link.expires_at() })
         }))
     }
 
@@ -79,7 +77,9 @@ impl Recovery {
         client: &ClientInfo,
     ) -> Result<ResetOutcome, ServiceError> {
         let now = self.clock.now();
-        let Some(flow) = self.flow_of(token, now).await? else { return Ok(ResetOutcome::LinkNotValid) };
+        let Some(flow) = emailed_link::flow_of::<RecoveryState>(&*self.store, token, now).await? else {
+            return Ok(ResetOutcome::LinkNotValid);
+        };
         let Some(pending) = flow.state.pending.clone() else { return Ok(ResetOutcome::LinkNotValid) };
         let id = &flow.state.identification;
         let (Some(affiliate), Some(profile)) =
@@ -92,7 +92,12 @@ impl Recovery {
             tracing::warn!("recovery refused: the clave was locked or reported during the flow");
             return Ok(ResetOutcome::LockedMeanwhile);
         }
-        let problems = check_form(&form, &affiliate);
+        let problems = password_policy::check_accepted_new(
+            form.accepted_terms,
+            &form.password,
+            &form.confirmation,
+            &affiliate,
+        );
         if !problems.is_empty() {
             return Ok(ResetOutcome::Invalid(problems));
         }
@@ -152,36 +157,4 @@ impl Recovery {
         let Some(hash) = HashedToken::from_hex(notice) else { return Ok(true) };
         Ok(self.store.live_token_subject(&hash, NOT_ME_PURPOSE, now).await?.is_none())
     }
-
-    /// The recovery flow a live link names, at step 4, when the link is its newest.
-    async fn flow_of(
-        &self,
-        token: &PlainToken,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Flow<RecoveryState>>, ServiceError> {
-        let Some(subject) = self.store.live_token_subject(&token.hash(), LINK_PURPOSE, now).await? else {
-            return Ok(None);
-        };
-        let Some(hash) = HashedToken::from_hex(&subject) else { return Ok(None) };
-        let flow = flows::load_by_hash::<RecoveryState>(&*self.store, &hash, now).await?;
-        let current = token.hash().as_hex();
-        Ok(flow.filter(|f| {
-            f.at.step == RecoveryStep::EmailSent
-                && f.state.pending.as_ref().is_some_and(|pending| pending.link_hash == current)
-        }))
-    }
-}
-
-/// Every problem of the new-password form, each at its field.
-fn check_form(form: &ResetForm, affiliate: &Affiliate) -> Vec<FieldProblem> {
-    let mut problems = Vec::new();
-    if !form.accepted_terms {
-        problems.push(FieldProblem::new(
-            "terms",
-            "Para continuar, acepte los términos y condiciones.",
-            "To continue, accept the terms and conditions.",
-        ));
-    }
-    problems.extend(password_policy::check_new(&form.password, &form.confirmation, affiliate));
-    problems
 }

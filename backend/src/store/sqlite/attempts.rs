@@ -134,24 +134,7 @@ impl SecurityProfileStore for SqliteStore {
         let now = to_millis(now);
         // The first statement writes, so the transaction holds the write lock from the start.
         let mut tx = self.pool.begin().await?;
-        let spent = sqlx::query(
-            "UPDATE tokens SET used_at = ? \
-             WHERE hash = ? AND purpose = ? AND subject = ? AND used_at IS NULL AND expires_at > ?",
-        )
-        .bind(now)
-        .bind(link.token.as_hex())
-        .bind(link.purpose)
-        .bind(link.flow.as_hex())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let ended = sqlx::query("DELETE FROM flows WHERE id_hash = ? AND version = ? AND expires_at > ?")
-            .bind(link.flow.as_hex())
-            .bind(link.flow_version)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        if spent.rows_affected() != 1 || ended.rows_affected() != 1 {
+        if !super::spend_link(&mut tx, link, now).await? {
             tx.rollback().await?;
             return Ok(ProfileCreation::LinkNotValid);
         }

@@ -107,6 +107,34 @@ impl MaintenanceStore for SqliteStore {
     }
 }
 
+/// Spends an emailed link and ends its flow, inside `tx`: the token must be unused, unexpired
+/// and of this purpose and flow, and the flow unchanged since it was loaded. `false` when either
+/// is not so (the caller rolls back).
+async fn spend_link(
+    tx: &mut sqlx::SqliteConnection,
+    link: super::ActivationLink<'_>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let spent = sqlx::query(
+        "UPDATE tokens SET used_at = ? \
+         WHERE hash = ? AND purpose = ? AND subject = ? AND used_at IS NULL AND expires_at > ?",
+    )
+    .bind(now)
+    .bind(link.token.as_hex())
+    .bind(link.purpose)
+    .bind(link.flow.as_hex())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let ended = sqlx::query("DELETE FROM flows WHERE id_hash = ? AND version = ? AND expires_at > ?")
+        .bind(link.flow.as_hex())
+        .bind(link.flow_version)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    Ok(spent.rows_affected() == 1 && ended.rows_affected() == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
