@@ -4,6 +4,7 @@
 //! - [`identification`]: the cédula and the foreigner code ([`Identification`]).
 //! - [`password`]: the password policy ([`check_password`]).
 //! - [`answers`]: the normal form of security answers ([`normalize_answer`]).
+//! - [`audit`]: the kinds of security event ([`audit::EventKind`]).
 //! - [`contact`]: email, mobile and landline numbers.
 //! - [`security_images`]: the catalogue of security images ([`security_images::SecurityImageId`]).
 //! - [`challenge`]: the registry challenge as the browser shows it.
@@ -13,6 +14,7 @@
 //! - [`security_questions`]: the catalogue of personal security questions.
 
 pub mod answers;
+pub mod audit;
 pub mod birth_date;
 pub mod captcha;
 pub mod challenge;

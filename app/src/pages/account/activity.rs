@@ -1,11 +1,12 @@
 //! "Actividad de seguridad": the latest security events, and how instants are written on the
 //! page (Ecuador's time, day first).
 
+use clave_domain::audit::EventKind;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 use super::{
-    api::{ACTIVITY_SHOWN, ActivityKind, LocalTime},
+    api::{ACTIVITY_SHOWN, LocalTime},
     page,
 };
 use crate::i18n::{Locale, t, t_string, use_i18n};
@@ -33,20 +34,20 @@ pub(super) fn long_date(i18n: I18nContext<Locale>, at: LocalTime) -> String {
     format_long(at, t_string!(i18n, months), t_string!(i18n, acct_date_long))
 }
 
-fn kind_text(i18n: I18nContext<Locale>, kind: ActivityKind) -> &'static str {
+fn kind_text(i18n: I18nContext<Locale>, kind: EventKind) -> &'static str {
     match kind {
-        ActivityKind::LoginSucceeded => t_string!(i18n, acct_event_login_succeeded),
-        ActivityKind::LoginFailed => t_string!(i18n, acct_event_login_failed),
-        ActivityKind::Locked => t_string!(i18n, acct_event_locked),
-        ActivityKind::Unlocked => t_string!(i18n, acct_event_unlocked),
-        ActivityKind::UnlockRequested => t_string!(i18n, acct_event_unlock_requested),
-        ActivityKind::PasswordSet => t_string!(i18n, acct_event_password_set),
-        ActivityKind::PasswordChanged => t_string!(i18n, acct_event_password_changed),
-        ActivityKind::PasswordReset => t_string!(i18n, acct_event_password_reset),
-        ActivityKind::ContactsChanged => t_string!(i18n, acct_event_contacts_changed),
-        ActivityKind::SessionsEnded => t_string!(i18n, acct_event_sessions_ended),
-        ActivityKind::NotMeReported => t_string!(i18n, acct_event_not_me_reported),
-        ActivityKind::RecoveryBlocked => t_string!(i18n, acct_event_recovery_blocked),
+        EventKind::LoginSucceeded => t_string!(i18n, acct_event_login_succeeded),
+        EventKind::LoginFailed => t_string!(i18n, acct_event_login_failed),
+        EventKind::Locked => t_string!(i18n, acct_event_locked),
+        EventKind::Unlocked => t_string!(i18n, acct_event_unlocked),
+        EventKind::UnlockRequested => t_string!(i18n, acct_event_unlock_requested),
+        EventKind::PasswordSet => t_string!(i18n, acct_event_password_set),
+        EventKind::PasswordChanged => t_string!(i18n, acct_event_password_changed),
+        EventKind::PasswordReset => t_string!(i18n, acct_event_password_reset),
+        EventKind::ContactsChanged => t_string!(i18n, acct_event_contacts_changed),
+        EventKind::SessionsEnded => t_string!(i18n, acct_event_sessions_ended),
+        EventKind::NotMeReported => t_string!(i18n, acct_event_not_me_reported),
+        EventKind::RecoveryBlocked => t_string!(i18n, acct_event_recovery_blocked),
     }
 }
 

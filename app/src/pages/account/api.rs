@@ -2,7 +2,7 @@
 //! the HttpOnly cookie and checks it on the server; without a live session it answers that the
 //! session ended, never data.
 
-use clave_domain::FieldProblem;
+use clave_domain::{FieldProblem, audit::EventKind};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -58,27 +58,10 @@ pub struct LocalTime {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityRow {
     pub at: LocalTime,
-    pub kind: ActivityKind,
+    pub kind: EventKind,
     pub ip: Option<String>,
     /// The browser in a few words ("Chrome en Android").
     pub browser: String,
-}
-
-/// What happened, as the page names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ActivityKind {
-    LoginSucceeded,
-    LoginFailed,
-    Locked,
-    Unlocked,
-    UnlockRequested,
-    PasswordSet,
-    PasswordChanged,
-    PasswordReset,
-    ContactsChanged,
-    SessionsEnded,
-    NotMeReported,
-    RecoveryBlocked,
 }
 
 /// What a change did.
@@ -144,7 +127,6 @@ mod imp {
     use clave_backend::{
         Services,
         accounts::{ChangeOutcome, ContactChange, DeviceId, PasswordChange, SessionId},
-        audit::EventKind,
         clock::INSTITUTE_TZ,
     };
     use clave_domain::Contacts;
@@ -173,23 +155,6 @@ mod imp {
             day: local.day(),
             hour: local.hour(),
             minute: local.minute(),
-        }
-    }
-
-    fn kind(kind: EventKind) -> ActivityKind {
-        match kind {
-            EventKind::LoginSucceeded => ActivityKind::LoginSucceeded,
-            EventKind::LoginFailed => ActivityKind::LoginFailed,
-            EventKind::Locked => ActivityKind::Locked,
-            EventKind::Unlocked => ActivityKind::Unlocked,
-            EventKind::UnlockRequested => ActivityKind::UnlockRequested,
-            EventKind::PasswordSet => ActivityKind::PasswordSet,
-            EventKind::PasswordChanged => ActivityKind::PasswordChanged,
-            EventKind::PasswordReset => ActivityKind::PasswordReset,
-            EventKind::ContactsChanged => ActivityKind::ContactsChanged,
-            EventKind::SessionsEnded => ActivityKind::SessionsEnded,
-            EventKind::NotMeReported => ActivityKind::NotMeReported,
-            EventKind::RecoveryBlocked => ActivityKind::RecoveryBlocked,
         }
     }
 
@@ -225,12 +190,7 @@ mod imp {
             },
             activity: activity
                 .into_iter()
-                .map(|a| ActivityRow {
-                    at: local_time(a.at),
-                    kind: kind(a.kind),
-                    ip: a.ip,
-                    browser: a.browser,
-                })
+                .map(|a| ActivityRow { at: local_time(a.at), kind: a.kind, ip: a.ip, browser: a.browser })
                 .collect(),
             open_sessions,
             keyboard: KeyboardPolicy::from_settings(&services.settings),
