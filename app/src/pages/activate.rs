@@ -3,7 +3,7 @@
 //! hydration and hands it to the server functions. Opening the page changes nothing: only
 //! "Generar" spends the link.
 
-use clave_domain::{FieldProblem, PasswordContext, check_password};
+use clave_domain::FieldProblem;
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -11,14 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     components::{
-        field::{FieldError, field_message},
+        failure::FailureAlert,
         fragment::check_fragment_token,
-        password::{KeyboardPolicy, PasswordField},
-        wizard::{Countdown, StepHeading, Stepper},
+        password::{KeyboardPolicy, NewPasswordFields, TermsAcceptance},
+        wizard::{LinkValidity, StepHeading, Stepper},
     },
     error::AppError,
-    i18n::{Locale, t, t_string, use_i18n},
-    pages::generate::{FailureAlert, step_titles},
+    i18n::{t, t_string, use_i18n},
+    pages::generate::step_titles,
 };
 
 /// What the link opens.
@@ -182,24 +182,6 @@ fn ActivationFields(
         Some(Err(error)) => failure.set(Some(error)),
         None => {}
     });
-    let problem = move |field: &'static str| field_message(problems, field);
-    // Instant feedback with the rules the browser can check; the server checks them all again,
-    // with the person's data and the strength score.
-    let instant = Signal::derive(move || {
-        let english = i18n.get_locale() == Locale::en;
-        password.with(|value| {
-            (!value.is_empty())
-                .then(|| check_password(value, &PasswordContext::default()))
-                .and_then(|found| {
-                    found.first().map(|p| if english { p.message_en() } else { p.message_es() })
-                })
-                .map(str::to_owned)
-        })
-    });
-    let password_error = problem("password");
-    let password_message = Signal::derive(move || password_error.get().or_else(|| instant.get()));
-    let confirmation_error = problem("confirmation");
-    let terms_error = problem("terms");
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         action.dispatch(Activate {
@@ -212,46 +194,10 @@ fn ActivationFields(
     view! {
         <h2 class="step-heading">{t!(i18n, gen_step_activation)}</h2>
         {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
-        <p class="link-validity">
-            {move || if expired.get() { t_string!(i18n, gen_link_expired) } else { t_string!(i18n, gen_link_valid_for) }}
-            " "
-            <Countdown remaining_ms=expires_in_ms expired=expired />
-        </p>
+        <LinkValidity remaining_ms=expires_in_ms expired=expired />
         <form class="form" on:submit=on_submit novalidate>
-            <div class="terms" role="region" aria-labelledby="terms-title" tabindex="0">
-                <h3 id="terms-title">{t!(i18n, act_terms_title)}</h3>
-                <p>{t!(i18n, act_terms_1)}</p>
-                <p>{t!(i18n, act_terms_2)}</p>
-                <p>{t!(i18n, act_terms_3)}</p>
-            </div>
-            <div class="field field-check" class:field-invalid=move || terms_error.get().is_some()>
-                <input
-                    type="checkbox"
-                    id="terms"
-                    prop:checked=move || terms.get()
-                    on:change=move |ev| terms.set(event_target_checked(&ev))
-                    aria-invalid=move || terms_error.get().is_some().then_some("true")
-                    aria-describedby=move || terms_error.get().map(|_| "terms-error")
-                />
-                <label for="terms">{t!(i18n, act_accept_terms)}</label>
-                <FieldError id="terms-error" error=terms_error />
-            </div>
-            <p class="field-hint" id="password-rules">{t!(i18n, act_password_rules)}</p>
-            <PasswordField
-                id="password"
-                label=Signal::derive(move || t_string!(i18n, act_password).to_owned())
-                value=password
-                policy=policy
-                hint_id="password-rules"
-                error=password_message
-            />
-            <PasswordField
-                id="confirmation"
-                label=Signal::derive(move || t_string!(i18n, act_confirmation).to_owned())
-                value=confirmation
-                policy=policy
-                error=confirmation_error
-            />
+            <TermsAcceptance accepted=terms problems=problems />
+            <NewPasswordFields password=password confirmation=confirmation policy=policy problems=problems />
             <button type="submit" class="button" disabled=move || action.pending().get() || expired.get()>
                 {t!(i18n, act_generate)}
             </button>

@@ -9,6 +9,7 @@ use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    components::failure::FailureAlert,
     components::{
         field::{TextField, field_message},
         form::{FormValues, focus_first_invalid},
@@ -16,7 +17,6 @@ use crate::{
     },
     error::AppError,
     i18n::{t, t_string, use_i18n},
-    pages::generate::FailureAlert,
 };
 
 /// What "Ingresar" did.

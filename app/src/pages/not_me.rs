@@ -7,11 +7,11 @@ use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    components::failure::FailureAlert,
     components::fragment::check_fragment_token,
     components::wizard::StepHeading,
     error::AppError,
     i18n::{t, t_string, use_i18n},
-    pages::generate::FailureAlert,
 };
 
 /// What the confirmation did.

@@ -3,7 +3,7 @@
 //! page reads it after hydration. Opening the page changes nothing: only "Cambiar clave" spends
 //! the link, sets the new clave and ends every session of the person.
 
-use clave_domain::{FieldProblem, PasswordContext, check_password, routes};
+use clave_domain::{FieldProblem, routes};
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -11,14 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     components::{
-        field::{FieldError, field_message},
+        failure::FailureAlert,
         fragment::check_fragment_token,
-        password::{KeyboardPolicy, PasswordField},
-        wizard::{Countdown, StepHeading, Stepper},
+        password::{KeyboardPolicy, NewPasswordFields, TermsAcceptance},
+        wizard::{LinkValidity, StepHeading, Stepper},
     },
     error::AppError,
-    i18n::{Locale, t, t_string, use_i18n},
-    pages::{activate::LinkState, generate::FailureAlert, recover::step_titles},
+    i18n::{t, t_string, use_i18n},
+    pages::{activate::LinkState, recover::step_titles},
 };
 
 /// What "Cambiar clave" did.
@@ -146,23 +146,6 @@ pub fn ResetPage() -> impl IntoView {
     }
 }
 
-/// The message of the first rule the browser can check that `password` breaks: instant
-/// feedback. The server checks every rule again, with the person's data and the strength score.
-fn instant_problem(password: RwSignal<String>) -> Signal<Option<String>> {
-    let i18n = use_i18n();
-    Signal::derive(move || {
-        let english = i18n.get_locale() == Locale::en;
-        password.with(|value| {
-            let found = if value.is_empty() {
-                Vec::new()
-            } else {
-                check_password(value, &PasswordContext::default())
-            };
-            found.first().map(|p| if english { p.message_en() } else { p.message_es() }.to_owned())
-        })
-    })
-}
-
 #[component]
 fn ResetFields(
     token: StoredValue<String>,
@@ -190,10 +173,6 @@ fn ResetFields(
         Some(Err(error)) => failure.set(Some(error)),
         None => {}
     });
-    let instant = instant_problem(password);
-    let password_error = field_message(problems, "password");
-    let password_message = Signal::derive(move || password_error.get().or_else(|| instant.get()));
-    let terms_error = field_message(problems, "terms");
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         action.dispatch(ResetPassword {
@@ -206,46 +185,10 @@ fn ResetFields(
     view! {
         <h2 class="step-heading">{t!(i18n, rec_step_password)}</h2>
         {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
-        <p class="link-validity">
-            {move || if expired.get() { t_string!(i18n, gen_link_expired) } else { t_string!(i18n, gen_link_valid_for) }}
-            " "
-            <Countdown remaining_ms=expires_in_ms expired=expired />
-        </p>
+        <LinkValidity remaining_ms=expires_in_ms expired=expired />
         <form class="form" on:submit=on_submit novalidate>
-            <div class="terms" role="region" aria-labelledby="terms-title" tabindex="0">
-                <h3 id="terms-title">{t!(i18n, act_terms_title)}</h3>
-                <p>{t!(i18n, act_terms_1)}</p>
-                <p>{t!(i18n, act_terms_2)}</p>
-                <p>{t!(i18n, act_terms_3)}</p>
-            </div>
-            <div class="field field-check" class:field-invalid=move || terms_error.get().is_some()>
-                <input
-                    type="checkbox"
-                    id="terms"
-                    prop:checked=move || terms.get()
-                    on:change=move |ev| terms.set(event_target_checked(&ev))
-                    aria-invalid=move || terms_error.get().is_some().then_some("true")
-                    aria-describedby=move || terms_error.get().map(|_| "terms-error")
-                />
-                <label for="terms">{t!(i18n, act_accept_terms)}</label>
-                <FieldError id="terms-error" error=terms_error />
-            </div>
-            <p class="field-hint" id="password-rules">{t!(i18n, act_password_rules)}</p>
-            <PasswordField
-                id="password"
-                label=Signal::derive(move || t_string!(i18n, act_password).to_owned())
-                value=password
-                policy=policy
-                hint_id="password-rules"
-                error=password_message
-            />
-            <PasswordField
-                id="confirmation"
-                label=Signal::derive(move || t_string!(i18n, act_confirmation).to_owned())
-                value=confirmation
-                policy=policy
-                error=field_message(problems, "confirmation")
-            />
+            <TermsAcceptance accepted=terms problems=problems />
+            <NewPasswordFields password=password confirmation=confirmation policy=policy problems=problems />
             <button type="submit" class="button" disabled=move || action.pending().get() || expired.get()>
                 {t!(i18n, rec_reset_submit)}
             </button>

@@ -3,22 +3,19 @@
 //! (mail scanners open links): only the "Desbloquear mi cuenta" button unlocks.
 
 use clave_domain::{FieldProblem, routes};
-use leptos::{ev::SubmitEvent, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    components::failure::FailureAlert,
     components::{
-        captcha::Captcha,
-        field::{FieldError, TextField, field_message},
-        form::{FormValues, focus_first_invalid},
-        fragment::check_fragment_token,
+        form::focus_first_invalid, fragment::check_fragment_token, identification::IdentificationForm,
         wizard::StepHeading,
     },
     error::AppError,
     i18n::{t, t_string, use_i18n},
-    pages::generate::FailureAlert,
 };
 
 /// What "Desbloquear" answered: the same for every number that is well formed.
@@ -95,14 +92,6 @@ pub fn Unlock() -> impl IntoView {
         Some(Err(error)) => failure.set(Some(error)),
         None => {}
     });
-    let on_submit = move |ev: SubmitEvent| {
-        let form = FormValues::take(&ev);
-        request.dispatch(RequestUnlock {
-            identification: form.get("identification"),
-            captcha: form.get("captcha"),
-        });
-    };
-    let captcha_error = field_message(problems, "captcha");
     view! {
         <Title text=move || t_string!(i18n, unlock_title) />
         <h1>{t!(i18n, unlock_title)}</h1>
@@ -112,24 +101,15 @@ pub fn Unlock() -> impl IntoView {
                 fallback=move || view! {
                     {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
                     <p class="lead">{t!(i18n, unlock_intro)}</p>
-                    <form class="form" on:submit=on_submit novalidate>
-                        <TextField
-                            name="identification"
-                            label=Signal::derive(move || t_string!(i18n, gen_identification_label).to_owned())
-                            hint=Signal::derive(move || Some(t_string!(i18n, gen_identification_hint).to_owned()))
-                            error=field_message(problems, "identification")
-                            autocomplete="username"
-                            maxlength=20
-                            required=true
-                        />
-                        <div class="field" class:field-invalid=move || captcha_error.get().is_some()>
-                            <Captcha name="captcha" reset=Signal::derive(move || request.version().get()) />
-                            <FieldError id="captcha-error" error=captcha_error />
-                        </div>
-                        <button type="submit" class="button" disabled=move || request.pending().get()>
-                            {t!(i18n, unlock_submit)}
-                        </button>
-                    </form>
+                    <IdentificationForm
+                        problems=problems
+                        pending=request.pending()
+                        answers=request.version()
+                        submit_label=Signal::derive(move || t_string!(i18n, unlock_submit).to_owned())
+                        on_submit=Callback::new(move |(identification, captcha)| {
+                            request.dispatch(RequestUnlock { identification, captcha });
+                        })
+                    />
                 }
             >
                 <StepHeading text=Signal::derive(move || t_string!(i18n, unlock_sent_title).to_owned()) take_focus=true />

@@ -1,7 +1,7 @@
 //! "Cambiar clave" and "Actualizar datos de contacto": each opens on demand, asks for the current
 //! clave, shows the server's problems at their fields and, when done, closes with a message.
 
-use clave_domain::{FieldProblem, PasswordContext, check_password, field::problem_of};
+use clave_domain::{FieldProblem, field::problem_of};
 use leptos::{ev::SubmitEvent, html, prelude::*};
 
 use super::{
@@ -10,14 +10,14 @@ use super::{
     page,
 };
 use crate::{
+    components::failure::FailureAlert,
     components::{
         field::{TextField, field_message},
         form::FormValues,
-        password::{KeyboardPolicy, PasswordField},
+        password::{KeyboardPolicy, NewPasswordFields, PasswordField},
     },
     error::AppError,
-    i18n::{Locale, t, t_string, use_i18n},
-    pages::generate::FailureAlert,
+    i18n::{t, t_string, use_i18n},
 };
 
 /// After a refused change: once the errors are drawn, the focus goes to the first field marked
@@ -121,20 +121,6 @@ pub(super) fn ChangePassword(policy: KeyboardPolicy) -> impl IntoView {
             state.apply(reply, current, &[password, confirmation]);
         }
     });
-    // Instant feedback with the rules the browser can check; the server checks them all again,
-    // with the person's data and the strength score.
-    let instant = Signal::derive(move || {
-        let english = i18n.get_locale() == Locale::en;
-        password.with(|value| {
-            (!value.is_empty())
-                .then(|| check_password(value, &PasswordContext::default()))
-                .and_then(|found| {
-                    found.first().map(|p| if english { p.message_en() } else { p.message_es() })
-                })
-                .map(str::to_owned)
-        })
-    });
-    let password_error = state.problem("password");
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         action.dispatch(api::ChangePassword {
@@ -166,21 +152,11 @@ pub(super) fn ChangePassword(policy: KeyboardPolicy) -> impl IntoView {
                         error=state.problem("current")
                         autocomplete="current-password"
                     />
-                    <p class="field-hint" id="new-password-rules">{t!(i18n, act_password_rules)}</p>
-                    <PasswordField
-                        id="password"
-                        label=Signal::derive(move || t_string!(i18n, act_password).to_owned())
-                        value=password
+                    <NewPasswordFields
+                        password=password
+                        confirmation=confirmation
                         policy=policy
-                        hint_id="new-password-rules"
-                        error=Signal::derive(move || password_error.get().or_else(|| instant.get()))
-                    />
-                    <PasswordField
-                        id="confirmation"
-                        label=Signal::derive(move || t_string!(i18n, act_confirmation).to_owned())
-                        value=confirmation
-                        policy=policy
-                        error=state.problem("confirmation")
+                        problems=state.problems
                     />
                     <button type="submit" class="button" disabled=move || action.pending().get()>
                         {t!(i18n, acct_password_submit)}

@@ -12,10 +12,10 @@ use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
 
 use self::api::{AccountSummary, EndOthersReply, Summary};
 use crate::{
+    components::failure::FailureAlert,
     components::wizard::StepHeading,
     error::AppError,
     i18n::{t, t_string, use_i18n},
-    pages::generate::FailureAlert,
 };
 
 /// The page's shared state: the data on screen, and whether the session ended.

@@ -2,11 +2,11 @@
 //! is on the server (DESIGN §2): each function finds the flow through the HttpOnly cookie, and the
 //! service refuses a step called out of order, twice, after expiry or with another flow's id.
 
-use clave_domain::{FieldProblem, challenge::ChallengeView};
+use clave_domain::challenge::ChallengeView;
 use leptos::{prelude::*, server_fn::codec::Json};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::{components::wizard::StepReply, error::AppError};
 
 /// The step the page shows, decided by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,32 +27,10 @@ pub enum GenStep {
     Blocked,
 }
 
-/// Attempts left after a wrong answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttemptsLeft {
-    pub today: u32,
-    pub total: u32,
-}
-
-/// Step 4 as shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkSentView {
-    pub email_masked: String,
-    /// Milliseconds until the link expires, as the server counted them (clock-skew free).
-    pub expires_in_ms: i64,
-    pub resends_left: u32,
-    /// Milliseconds until "reenviar" is allowed again, when no press is left.
-    pub next_resend_in_ms: Option<i64>,
-    /// What the last press of "reenviar" did, if this answers one.
-    pub resent: Option<bool>,
-}
+pub use crate::components::wizard::{AttemptsLeft, LinkSentView};
 
 /// A step's answer: the next step, or the problems at their fields (nothing changed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Reply {
-    Step(GenStep),
-    Invalid(Vec<FieldProblem>),
-}
+pub type Reply = StepReply<GenStep>;
 
 /// Where this browser's generation flow stands (on load and reload).
 #[server(endpoint = "generar/estado")]
@@ -108,8 +86,8 @@ mod imp {
         challenge::SubmittedAnswers,
         flows::FlowId,
         generation::{
-            ChallengeOutcome, CurrentStep, LinkSent, NextStep, PersonalDataForm, PersonalDataOutcome,
-            ResendOutcome, ServiceError,
+            ChallengeOutcome, CurrentStep, NextStep, PersonalDataForm, PersonalDataOutcome, ResendOutcome,
+            ServiceError,
         },
     };
     use clave_domain::{BirthDate, FieldProblem};
@@ -133,16 +111,6 @@ mod imp {
         }
     }
 
-    fn link_sent(sent: LinkSent, now: chrono::DateTime<chrono::Utc>, resent: Option<bool>) -> LinkSentView {
-        LinkSentView {
-            email_masked: sent.email_masked,
-            expires_in_ms: (sent.expires_at - now).num_milliseconds().max(0),
-            resends_left: sent.resends_left,
-            next_resend_in_ms: sent.next_resend_at.map(|at| (at - now).num_milliseconds().max(0)),
-            resent,
-        }
-    }
-
     pub async fn current_step() -> Result<GenStep, AppError> {
         let services = services()?;
         let Some(flow) = cookies::read(COOKIE, FlowId::parse) else {
@@ -156,7 +124,7 @@ mod imp {
             }
             Some(CurrentStep::Challenge(view)) => GenStep::Challenge { view, retry: None },
             Some(CurrentStep::PersonalData) => GenStep::PersonalData,
-            Some(CurrentStep::EmailSent(sent)) => GenStep::EmailSent(link_sent(sent, now, None)),
+            Some(CurrentStep::EmailSent(sent)) => GenStep::EmailSent(LinkSentView::new(sent, now, None)),
             Some(CurrentStep::UseRecovery) => GenStep::UseRecovery,
         })
     }
@@ -239,7 +207,9 @@ mod imp {
         let form = PersonalDataForm { email, mobile, landline, questions, image };
         let now = services.clock.now();
         let reply = services.generation.personal_data(&flow, form).await.map(|outcome| match outcome {
-            PersonalDataOutcome::Sent(sent) => Reply::Step(GenStep::EmailSent(link_sent(sent, now, None))),
+            PersonalDataOutcome::Sent(sent) => {
+                Reply::Step(GenStep::EmailSent(LinkSentView::new(sent, now, None)))
+            }
             PersonalDataOutcome::Invalid(problems) => Reply::Invalid(problems),
         });
         or_current(reply).await
@@ -256,7 +226,7 @@ mod imp {
                 ResendOutcome::Sent(sent) => (sent, true),
                 ResendOutcome::Limit(sent) => (sent, false),
             };
-            Reply::Step(GenStep::EmailSent(link_sent(sent, now, Some(done))))
+            Reply::Step(GenStep::EmailSent(LinkSentView::new(sent, now, Some(done))))
         });
         or_current(reply).await
     }

@@ -15,11 +15,11 @@ use super::{
 };
 use crate::{
     components::{
-        captcha::Captcha,
         field::{FieldError, TextField},
         form::FormValues,
+        identification::IdentificationForm,
         image_picker::ImagePicker,
-        wizard::Countdown,
+        wizard::LinkSentStep,
     },
     i18n::{Locale, t, t_string, use_i18n},
 };
@@ -52,35 +52,18 @@ fn Identification(expired: bool) -> impl IntoView {
             wizard.apply(reply);
         }
     });
-    let on_submit = move |ev: SubmitEvent| {
-        let form = FormValues::take(&ev);
-        search.dispatch(api::Search {
-            identification: form.get("identification"),
-            captcha: form.get("captcha"),
-        });
-    };
-    let captcha_error = wizard.problem("captcha");
     view! {
         {expired.then(|| view! { <div class="alert alert-warning" role="status">{t!(i18n, gen_expired)}</div> })}
         <p>{t!(i18n, gen_identification_intro)}</p>
-        <form class="form" on:submit=on_submit novalidate>
-            <TextField
-                name="identification"
-                label=Signal::derive(move || t_string!(i18n, gen_identification_label).to_owned())
-                hint=Signal::derive(move || Some(t_string!(i18n, gen_identification_hint).to_owned()))
-                error=wizard.problem("identification")
-                autocomplete="username"
-                maxlength=20
-                required=true
-            />
-            <div class="field" class:field-invalid=move || captcha_error.get().is_some()>
-                <Captcha name="captcha" reset=Signal::derive(move || search.version().get()) />
-                <FieldError id="captcha-error" error=captcha_error />
-            </div>
-            <button type="submit" class="button" disabled=move || search.pending().get()>
-                {t!(i18n, gen_search)}
-            </button>
-        </form>
+        <IdentificationForm
+            problems=wizard.problems
+            pending=search.pending()
+            answers=search.version()
+            submit_label=Signal::derive(move || t_string!(i18n, gen_search).to_owned())
+            on_submit=Callback::new(move |(identification, captcha)| {
+                search.dispatch(api::Search { identification, captcha });
+            })
+        />
         <aside class="panel panel-notice">
             <h3>{t!(i18n, gen_foreigners_title)}</h3>
             <p>{t!(i18n, gen_foreigners_body)}</p>
@@ -100,8 +83,6 @@ fn Challenge(view: ChallengeView, retry: Option<AttemptsLeft>) -> impl IntoView 
             wizard.apply(reply);
         }
     });
-    // A new round reuses the page's elements (Leptos patches them in place), so every answer
-    // is cleared explicitly below (`prop:`): new questions never show the old round's choices.
     let ids: Vec<String> = view.questions.iter().map(|q| q.id.clone()).collect();
     let on_submit = move |ev: SubmitEvent| {
         let form = FormValues::take(&ev);
@@ -136,18 +117,18 @@ fn Challenge(view: ChallengeView, retry: Option<AttemptsLeft>) -> impl IntoView 
                 <div class="date-parts">
                     <div>
                         <label for="day">{t!(i18n, date_day)}</label>
-                        <input id="day" name="day" inputmode="numeric" maxlength="2" autocomplete="bday-day" prop:value="" />
+                        <input id="day" name="day" inputmode="numeric" maxlength="2" autocomplete="bday-day" />
                     </div>
                     <div>
                         <label for="month">{t!(i18n, date_month)}</label>
-                        <select id="month" name="month" autocomplete="bday-month" prop:value="">
+                        <select id="month" name="month" autocomplete="bday-month">
                             <option value="">{t!(i18n, date_choose)}</option>
                             {months}
                         </select>
                     </div>
                     <div>
                         <label for="year">{t!(i18n, date_year)}</label>
-                        <input id="year" name="year" inputmode="numeric" maxlength="4" autocomplete="bday-year" prop:value="" />
+                        <input id="year" name="year" inputmode="numeric" maxlength="4" autocomplete="bday-year" />
                     </div>
                 </div>
                 <FieldError id="birth-date-error" error=birth_error />
@@ -177,7 +158,7 @@ fn Challenge(view: ChallengeView, retry: Option<AttemptsLeft>) -> impl IntoView 
                                     let id = format!("{name}-{}", option.id);
                                     view! {
                                         <div class="choice">
-                                            <input type="radio" id=id.clone() name=name.clone() value=option.id prop:checked=false />
+                                            <input type="radio" id=id.clone() name=name.clone() value=option.id />
                                             <label for=id>{option.label}</label>
                                         </div>
                                     }
@@ -344,41 +325,17 @@ fn EmailSent(sent: LinkSentView) -> impl IntoView {
             wizard.apply(reply);
         }
     });
-    let expired = RwSignal::new(false);
-    let email = sent.email_masked.clone();
-    let sent_text = move || t_string!(i18n, gen_email_sent).replace("{email}", &email);
-    let resent_note = sent.resent.map(|done| {
-        let text = move || if done { t_string!(i18n, gen_resent) } else { t_string!(i18n, gen_resend_limit) };
-        view! { <div class="alert alert-info" role="status">{text}</div> }
-    });
-    let wait = sent.next_resend_in_ms.map(|ms| {
-        let minutes = (ms + 59_999) / 60_000;
-        move || t_string!(i18n, gen_resend_wait).replace("{minutes}", &minutes.to_string())
-    });
-    let can_resend = sent.resends_left > 0;
-    let left = sent.resends_left;
     view! {
-        {resent_note}
-        <p class="lead">{sent_text}</p>
-        <p class="link-validity">
-            {move || if expired.get() { t_string!(i18n, gen_link_expired) } else { t_string!(i18n, gen_link_valid_for) }}
-            " "
-            <Countdown remaining_ms=sent.expires_in_ms expired=expired />
-        </p>
-        <p>{t!(i18n, gen_email_sent_help)}</p>
-        {if can_resend {
-            view! {
-                <button type="button" class="button button-secondary" disabled=move || resend.pending().get()
-                    on:click=move |_| { resend.dispatch(api::Resend {}); }>
-                    {t!(i18n, gen_resend)}
-                </button>
-                <p class="field-hint">{move || t_string!(i18n, gen_resends_left).replace("{n}", &left.to_string())}</p>
-            }
-                .into_any()
-        } else {
-            view! { <p class="field-hint">{wait}</p> }.into_any()
-        }}
-        <RestartButton />
+        <LinkSentStep
+            sent=sent
+            help=Signal::derive(move || t_string!(i18n, gen_email_sent_help).to_owned())
+            resending=resend.pending()
+            on_resend=Callback::new(move |()| {
+                resend.dispatch(api::Resend {});
+            })
+        >
+            <RestartButton />
+        </LinkSentStep>
     }
 }
 

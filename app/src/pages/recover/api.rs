@@ -2,16 +2,13 @@
 //! server (DESIGN §2): each function finds the flow through the HttpOnly cookie, and the service
 //! refuses a step called out of order, twice, after expiry or with another flow's id.
 
-use clave_domain::{
-    FieldProblem,
-    recovery::{MaskedContacts, RecoveryChallengeView},
-};
+use clave_domain::recovery::{MaskedContacts, RecoveryChallengeView};
 use leptos::{prelude::*, server_fn::codec::Json};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    components::wizard::{AttemptsLeft, LinkSentView, StepReply},
     error::AppError,
-    pages::generate::api::{AttemptsLeft, LinkSentView},
 };
 
 /// The step the page shows, decided by the server.
@@ -32,11 +29,7 @@ pub enum RecStep {
 }
 
 /// A step's answer: the next step, or the problems at their fields (nothing changed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Reply {
-    Step(RecStep),
-    Invalid(Vec<FieldProblem>),
-}
+pub type Reply = StepReply<RecStep>;
 
 /// Where this browser's recovery flow stands (on load and reload).
 #[server(endpoint = "recuperar/estado")]
@@ -92,8 +85,8 @@ mod imp {
         Services,
         flows::FlowId,
         recovery::{
-            ChallengeOutcome, ContactForm, ContactOutcome, CurrentStep, LinkSent, RecoveryAnswers,
-            ResendOutcome, ServiceError,
+            ChallengeOutcome, ContactForm, ContactOutcome, CurrentStep, RecoveryAnswers, ResendOutcome,
+            ServiceError,
         },
     };
 
@@ -121,16 +114,6 @@ mod imp {
         }
     }
 
-    fn link_sent(sent: LinkSent, now: chrono::DateTime<chrono::Utc>, resent: Option<bool>) -> LinkSentView {
-        LinkSentView {
-            email_masked: sent.email_masked,
-            expires_in_ms: (sent.expires_at - now).num_milliseconds().max(0),
-            resends_left: sent.resends_left,
-            next_resend_in_ms: sent.next_resend_at.map(|at| (at - now).num_milliseconds().max(0)),
-            resent,
-        }
-    }
-
     pub async fn current_step() -> Result<RecStep, AppError> {
         let services = services()?;
         let Some(flow) = flow() else { return Ok(RecStep::Identification { expired: false }) };
@@ -142,7 +125,7 @@ mod imp {
             }
             Some(CurrentStep::Challenge(view)) => RecStep::Challenge { view, retry: None },
             Some(CurrentStep::Contacts(masked)) => RecStep::Contacts(masked),
-            Some(CurrentStep::EmailSent(sent)) => RecStep::EmailSent(link_sent(sent, now, None)),
+            Some(CurrentStep::EmailSent(sent)) => RecStep::EmailSent(LinkSentView::new(sent, now, None)),
         })
     }
 
@@ -190,8 +173,8 @@ mod imp {
         or_current(reply).await
     }
 
-    fn birth_missing() -> FieldProblem {
-        FieldProblem::new(
+    fn birth_missing() -> clave_domain::FieldProblem {
+        clave_domain::FieldProblem::new(
             "birth",
             "Escriba el día (un número del 1 al 31) y elija el mes de su nacimiento.",
             "Enter the day (a number from 1 to 31) and choose the month of your birth.",
@@ -215,7 +198,7 @@ mod imp {
         let now = services.clock.now();
         let outcome = services.recovery.contacts(&flow, form, &client_info()).await;
         let reply = outcome.map(|outcome| match outcome {
-            ContactOutcome::Sent(sent) => Reply::Step(RecStep::EmailSent(link_sent(sent, now, None))),
+            ContactOutcome::Sent(sent) => Reply::Step(RecStep::EmailSent(LinkSentView::new(sent, now, None))),
             ContactOutcome::Invalid(problems) => Reply::Invalid(problems),
         });
         or_current(reply).await
@@ -230,7 +213,7 @@ mod imp {
                 ResendOutcome::Sent(sent) => (sent, true),
                 ResendOutcome::Limit(sent) => (sent, false),
             };
-            Reply::Step(RecStep::EmailSent(link_sent(sent, now, Some(done))))
+            Reply::Step(RecStep::EmailSent(LinkSentView::new(sent, now, Some(done))))
         });
         or_current(reply).await
     }

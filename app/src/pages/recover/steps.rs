@@ -11,11 +11,11 @@ use super::{
 };
 use crate::{
     components::{
-        captcha::Captcha,
         field::{FieldError, TextField},
         form::FormValues,
+        identification::IdentificationForm,
         image_picker::ImagePicker,
-        wizard::Countdown,
+        wizard::LinkSentStep,
     },
     i18n::{Locale, t, t_string, use_i18n},
     pages::generate::{
@@ -51,35 +51,18 @@ fn Identification(expired: bool) -> impl IntoView {
             wizard.apply(reply);
         }
     });
-    let on_submit = move |ev: SubmitEvent| {
-        let form = FormValues::take(&ev);
-        search.dispatch(api::Search {
-            identification: form.get("identification"),
-            captcha: form.get("captcha"),
-        });
-    };
-    let captcha_error = wizard.problem("captcha");
     view! {
         {expired.then(|| view! { <div class="alert alert-warning" role="status">{t!(i18n, gen_expired)}</div> })}
         <p>{t!(i18n, rec_identification_intro)}</p>
-        <form class="form" on:submit=on_submit novalidate>
-            <TextField
-                name="identification"
-                label=Signal::derive(move || t_string!(i18n, gen_identification_label).to_owned())
-                hint=Signal::derive(move || Some(t_string!(i18n, gen_identification_hint).to_owned()))
-                error=wizard.problem("identification")
-                autocomplete="username"
-                maxlength=20
-                required=true
-            />
-            <div class="field" class:field-invalid=move || captcha_error.get().is_some()>
-                <Captcha name="captcha" reset=Signal::derive(move || search.version().get()) />
-                <FieldError id="captcha-error" error=captcha_error />
-            </div>
-            <button type="submit" class="button" disabled=move || search.pending().get()>
-                {t!(i18n, gen_search)}
-            </button>
-        </form>
+        <IdentificationForm
+            problems=wizard.problems
+            pending=search.pending()
+            answers=search.version()
+            submit_label=Signal::derive(move || t_string!(i18n, gen_search).to_owned())
+            on_submit=Callback::new(move |(identification, captcha)| {
+                search.dispatch(api::Search { identification, captcha });
+            })
+        />
         <aside class="panel panel-notice rec-aside">
             <h3>{t!(i18n, rec_other_title)}</h3>
             <ul class="rec-other">
@@ -219,39 +202,17 @@ fn EmailSent(sent: LinkSentView) -> impl IntoView {
             wizard.apply(reply);
         }
     });
-    let expired = RwSignal::new(false);
-    let email = sent.email_masked.clone();
-    let sent_text = move || t_string!(i18n, gen_email_sent).replace("{email}", &email);
-    let resent_note = sent.resent.map(|done| {
-        let text = move || if done { t_string!(i18n, gen_resent) } else { t_string!(i18n, gen_resend_limit) };
-        view! { <div class="alert alert-info" role="status">{text}</div> }
-    });
-    let left = sent.resends_left;
-    let resend_part = if left > 0 {
-        view! {
-            <button type="button" class="button button-secondary" disabled=move || resend.pending().get()
-                on:click=move |_| { resend.dispatch(api::Resend {}); }>
-                {t!(i18n, gen_resend)}
-            </button>
-            <p class="field-hint">{move || t_string!(i18n, gen_resends_left).replace("{n}", &left.to_string())}</p>
-        }
-        .into_any()
-    } else {
-        let minutes = sent.next_resend_in_ms.map_or(60, |ms| (ms + 59_999) / 60_000);
-        let wait = move || t_string!(i18n, gen_resend_wait).replace("{minutes}", &minutes.to_string());
-        view! { <p class="field-hint">{wait}</p> }.into_any()
-    };
     view! {
-        {resent_note}
-        <p class="lead">{sent_text}</p>
-        <p class="link-validity">
-            {move || if expired.get() { t_string!(i18n, gen_link_expired) } else { t_string!(i18n, gen_link_valid_for) }}
-            " "
-            <Countdown remaining_ms=sent.expires_in_ms expired=expired />
-        </p>
-        <p>{t!(i18n, rec_email_sent_help)}</p>
-        {resend_part}
-        <RestartButton />
+        <LinkSentStep
+            sent=sent
+            help=Signal::derive(move || t_string!(i18n, rec_email_sent_help).to_owned())
+            resending=resend.pending()
+            on_resend=Callback::new(move |()| {
+                resend.dispatch(api::Resend {});
+            })
+        >
+            <RestartButton />
+        </LinkSentStep>
     }
 }
 

@@ -1,0 +1,23 @@
+//! A failure of the service itself (busy, down, expired, connection lost), said in words for the
+//! person; never a field's problem.
+
+use leptos::prelude::*;
+
+use crate::{
+    error::AppError,
+    i18n::{t_string, use_i18n},
+};
+
+/// A failure of the service itself, in words for the person: nothing was changed.
+#[component]
+pub fn FailureAlert(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || match &error {
+        AppError::Busy { .. } => t_string!(i18n, error_busy),
+        AppError::Unavailable => t_string!(i18n, error_unavailable),
+        AppError::NotFound => t_string!(i18n, error_expired),
+        AppError::Internal => t_string!(i18n, error_internal),
+        AppError::Transport(_) => t_string!(i18n, error_transport),
+    };
+    view! { <div class="alert alert-error" role="alert">{text}</div> }
+}
