@@ -60,6 +60,10 @@ pub struct AccountView {
     pub mobile_masked: String,
     pub landline_masked: Option<String>,
     pub password_changed_at: DateTime<Utc>,
+    /// The latest security events, newest first.
+    pub activity: Vec<Activity>,
+    /// How many sessions are open with this clave, this one included.
+    pub open_sessions: u64,
 }
 
 /// One line of the security activity.
@@ -253,10 +257,28 @@ impl Accounts {
         Ok(())
     }
 
-    /// "Mi cuenta": the person's data, masked. `None` when the session is over.
+    /// "Mi cuenta": the person's data, masked, the latest `activity_limit` security events and
+    /// the open sessions. `None` when the session is over.
     #[tracing::instrument(skip_all)]
-    pub async fn overview(&self, id: &SessionId) -> Result<Option<AccountView>, ServiceError> {
+    pub async fn overview(
+        &self,
+        id: &SessionId,
+        activity_limit: u32,
+    ) -> Result<Option<AccountView>, ServiceError> {
         let Some((profile, affiliate)) = self.owner(id).await? else { return Ok(None) };
+        let events = self.store.events_of(profile.affiliate_id, activity_limit).await?;
+        let activity = events
+            .into_iter()
+            .filter_map(|e| {
+                Some(Activity {
+                    at: e.at,
+                    kind: EventKind::parse(&e.kind)?,
+                    browser: audit::describe_user_agent(e.user_agent.as_deref()),
+                    ip: e.ip,
+                })
+            })
+            .collect();
+        let open_sessions = self.store.live_sessions(profile.affiliate_id, self.clock.now()).await?;
         Ok(Some(AccountView {
             names: affiliate.names,
             surnames: affiliate.surnames,
@@ -265,27 +287,9 @@ impl Accounts {
             mobile_masked: profile.mobile.masked(),
             landline_masked: profile.landline.as_ref().map(Landline::masked),
             password_changed_at: profile.password_changed_at,
+            activity,
+            open_sessions,
         }))
-    }
-
-    /// The latest security events of the session's owner, newest first.
-    #[tracing::instrument(skip_all)]
-    pub async fn activity(&self, id: &SessionId, limit: u32) -> Result<Option<Vec<Activity>>, ServiceError> {
-        let Some(session) = self.touch(id).await? else { return Ok(None) };
-        let events = self.store.events_of(session.affiliate_id, limit).await?;
-        Ok(Some(
-            events
-                .into_iter()
-                .filter_map(|e| {
-                    Some(Activity {
-                        at: e.at,
-                        kind: EventKind::parse(&e.kind)?,
-                        browser: audit::describe_user_agent(e.user_agent.as_deref()),
-                        ip: e.ip,
-                    })
-                })
-                .collect(),
-        ))
     }
 
     /// Changes the password: the current one first (a wrong one counts as a failed login), then
@@ -375,12 +379,6 @@ impl Accounts {
         )
         .await?;
         Ok(Some(ended))
-    }
-
-    /// How many sessions the owner of this one has open (this one included).
-    pub async fn open_sessions(&self, id: &SessionId) -> Result<Option<u64>, ServiceError> {
-        let Some(session) = self.touch(id).await? else { return Ok(None) };
-        Ok(Some(self.store.live_sessions(session.affiliate_id, self.clock.now()).await?))
     }
 
     /// The profile and registry record behind a live session.

@@ -302,7 +302,7 @@ async fn a_contact_change_needs_the_password_and_tells_the_old_address() {
     assert_eq!(mails[0].0, "maria.ejemplo@correo.example", "the old address is told first");
     assert!(mails[0].2.contains("/no-fui-yo#") && mails[0].2.contains("m***@correo.example"));
     assert_eq!(mails[1].0, "maria.nueva@correo.example");
-    let view = accounts.overview(&session).await.expect("db").expect("live");
+    let view = accounts.overview(&session, 10).await.expect("db").expect("live");
     assert_eq!((view.email_masked.as_str(), view.names.as_str()), ("m***@correo.example", "María Fernanda"));
     assert!(world.event_kinds(affiliate).await.contains(&"contacts_changed".to_owned()));
 }
@@ -315,11 +315,12 @@ async fn ending_the_other_sessions_keeps_this_one_and_the_activity_lists_what_ha
     login(&accounts, MARIA, "wrong", None).await;
     let (mine, _) = logged_in(&accounts, None).await;
     let (other, _) = logged_in(&accounts, None).await;
-    assert_eq!(accounts.open_sessions(&mine).await.expect("db"), Some(2));
+    let before = accounts.overview(&mine, 10).await.expect("db").expect("live");
+    assert_eq!(before.open_sessions, 2);
     assert_eq!(accounts.end_other_sessions(&mine, &client()).await.expect("db"), Some(1));
     assert_eq!(accounts.session(&other).await.expect("db"), None);
     assert!(accounts.session(&mine).await.expect("db").is_some());
-    let activity = accounts.activity(&mine, 10).await.expect("db").expect("live");
+    let activity = accounts.overview(&mine, 10).await.expect("db").expect("live").activity;
     let kinds: Vec<_> = activity.iter().map(|a| a.kind).collect();
     assert_eq!(
         kinds,

@@ -165,16 +165,7 @@ mod imp {
     pub async fn summary() -> Result<Summary, AppError> {
         let services = services()?;
         let Some(id) = session() else { return Ok(Summary::Ended) };
-        let accounts = &services.accounts;
-        let Some(view) = accounts.overview(&id).await? else {
-            forget_session(&services);
-            return Ok(Summary::Ended);
-        };
-        let Some(activity) = accounts.activity(&id, ACTIVITY_SHOWN).await? else {
-            forget_session(&services);
-            return Ok(Summary::Ended);
-        };
-        let Some(open_sessions) = accounts.open_sessions(&id).await? else {
+        let Some(view) = services.accounts.overview(&id, ACTIVITY_SHOWN).await? else {
             forget_session(&services);
             return Ok(Summary::Ended);
         };
@@ -188,11 +179,12 @@ mod imp {
                 landline_masked: view.landline_masked,
                 password_changed_at: local_time(view.password_changed_at),
             },
-            activity: activity
+            activity: view
+                .activity
                 .into_iter()
                 .map(|a| ActivityRow { at: local_time(a.at), kind: a.kind, ip: a.ip, browser: a.browser })
                 .collect(),
-            open_sessions,
+            open_sessions: view.open_sessions,
             keyboard: KeyboardPolicy::from_settings(&services.settings),
         })))
     }
