@@ -4,6 +4,7 @@
 //! time rule is tested by moving a clock instead of sleeping.
 
 pub mod accounts;
+pub mod assisted;
 pub mod audit;
 pub mod captcha;
 pub mod challenge;
@@ -23,10 +24,12 @@ pub mod reports;
 pub mod secret;
 pub mod service_error;
 pub mod services;
+pub mod staff;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod tokens;
 pub mod unlock;
+pub mod ventanilla;
 
 pub use services::Services;

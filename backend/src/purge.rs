@@ -1,17 +1,34 @@
-//! The background job that deletes expired flows, tokens and captcha records.
+//! The background job that deletes expired flows, tokens and captcha records, and the Ventanilla
+//! documents of cases closed longer ago than `ventanilla.retention_after_close`.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
+use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::{clock::Clock, store::MaintenanceStore};
+use crate::{
+    clock::Clock,
+    store::{Store, StoreError},
+};
+
+/// One purge at `now`; returns how many rows went.
+pub async fn run_once(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    document_retention: Duration,
+) -> Result<u64, StoreError> {
+    let expired = store.purge_expired(now).await?;
+    let documents = crate::ventanilla::purge_documents(store, document_retention, now).await?;
+    Ok(expired + documents)
+}
 
 /// Runs one purge now and then every `every`, until `shutdown` is cancelled.
 pub fn spawn(
-    store: Arc<dyn MaintenanceStore>,
+    store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
-    every: std::time::Duration,
+    every: Duration,
+    document_retention: Duration,
     shutdown: CancellationToken,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -22,7 +39,7 @@ pub fn spawn(
                 () = shutdown.cancelled() => break,
                 _ = ticker.tick() => {}
             }
-            match store.purge_expired(clock.now()).await {
+            match run_once(&*store, clock.now(), document_retention).await {
                 Ok(n) => {
                     metrics::counter!("clave_purged_rows_total").increment(n);
                     if n > 0 {
@@ -57,7 +74,13 @@ mod tests {
         clock.advance(Duration::from_secs(61));
 
         let shutdown = CancellationToken::new();
-        let job = spawn(store.clone(), clock.clone(), Duration::from_millis(10), shutdown.clone());
+        let job = spawn(
+            store.clone(),
+            clock.clone(),
+            Duration::from_millis(10),
+            Duration::from_secs(86_400),
+            shutdown.clone(),
+        );
         // The first tick runs at once; wait (bounded) until the expired row is gone.
         let mut purged = false;
         for _ in 0..200 {

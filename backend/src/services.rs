@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::{
     accounts::Accounts,
+    assisted::Assisted,
     captcha::Captcha,
     clock::Clock,
     config::Settings,
@@ -14,8 +15,10 @@ use crate::{
     recovery::Recovery,
     reports::Reports,
     secret::SecretKey,
+    staff::Staff,
     store::{Store, StoreError},
     unlock::Unlocking,
+    ventanilla::Ventanilla,
 };
 
 /// Everything a request handler needs.
@@ -33,6 +36,9 @@ pub struct Services {
     pub reports: Reports,
     pub accounts: Accounts,
     pub unlocking: Unlocking,
+    pub staff: Staff,
+    pub assisted: Assisted,
+    pub ventanilla: Ventanilla,
 }
 
 /// Why the services could not be built.
@@ -76,6 +82,18 @@ impl Services {
         let accounts =
             Accounts::new(store.clone(), clock.clone(), settings.clone(), hasher.clone(), mailer.clone());
         let unlocking = Unlocking::new(store.clone(), clock.clone(), settings.clone(), mailer.clone());
+        let staff = Staff::new(store.clone(), clock.clone(), settings.clone(), hasher.clone());
+        let assisted = Assisted::new(
+            store.clone(),
+            clock.clone(),
+            settings.clone(),
+            hasher.clone(),
+            mailer.clone(),
+            generation.clone(),
+            recovery.clone(),
+        );
+        let ventanilla =
+            Ventanilla::new(store.clone(), clock.clone(), settings.clone(), mailer.clone(), assisted.clone());
         Ok(Self {
             settings,
             store,
@@ -89,6 +107,9 @@ impl Services {
             reports,
             accounts,
             unlocking,
+            staff,
+            assisted,
+            ventanilla,
         })
     }
 }

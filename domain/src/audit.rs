@@ -18,10 +18,24 @@ pub enum EventKind {
     SessionsEnded,
     NotMeReported,
     RecoveryBlocked,
+    // Staff console (DESIGN §3).
+    StaffLoginSucceeded,
+    StaffLoginFailed,
+    StaffLocked,
+    StaffLoggedOut,
+    InPersonVerified,
+    VideoCallVerified,
+    VideoCallFailed,
+    BlocksCleared,
+    ForeignerGenerationEnabled,
+    // Ventanilla Virtual (DESIGN §2.5).
+    VentanillaFiled,
+    VentanillaApproved,
+    VentanillaRejected,
 }
 
 impl EventKind {
-    const ALL: [Self; 12] = [
+    const ALL: [Self; 24] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::Locked,
@@ -34,7 +48,24 @@ impl EventKind {
         Self::SessionsEnded,
         Self::NotMeReported,
         Self::RecoveryBlocked,
+        Self::StaffLoginSucceeded,
+        Self::StaffLoginFailed,
+        Self::StaffLocked,
+        Self::StaffLoggedOut,
+        Self::InPersonVerified,
+        Self::VideoCallVerified,
+        Self::VideoCallFailed,
+        Self::BlocksCleared,
+        Self::ForeignerGenerationEnabled,
+        Self::VentanillaFiled,
+        Self::VentanillaApproved,
+        Self::VentanillaRejected,
     ];
+
+    /// Every kind, in declaration order (the audit log's filter lists them).
+    pub fn all() -> &'static [Self] {
+        &Self::ALL
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -50,6 +81,18 @@ impl EventKind {
             Self::SessionsEnded => "sessions_ended",
             Self::NotMeReported => "not_me_reported",
             Self::RecoveryBlocked => "recovery_blocked",
+            Self::StaffLoginSucceeded => "staff_login_succeeded",
+            Self::StaffLoginFailed => "staff_login_failed",
+            Self::StaffLocked => "staff_locked",
+            Self::StaffLoggedOut => "staff_logged_out",
+            Self::InPersonVerified => "in_person_verified",
+            Self::VideoCallVerified => "video_call_verified",
+            Self::VideoCallFailed => "video_call_failed",
+            Self::BlocksCleared => "blocks_cleared",
+            Self::ForeignerGenerationEnabled => "foreigner_generation_enabled",
+            Self::VentanillaFiled => "ventanilla_filed",
+            Self::VentanillaApproved => "ventanilla_approved",
+            Self::VentanillaRejected => "ventanilla_rejected",
         }
     }
 

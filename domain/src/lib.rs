@@ -12,6 +12,8 @@
 //! - [`field`]: a problem with one form field, shown at that field.
 //! - [`routes`]: the public paths emails link to.
 //! - [`security_questions`]: the catalogue of personal security questions.
+//! - [`ventanilla`]: Ventanilla Virtual requests, cases and attachments.
+//! - [`staff`]: staff roles and the questions of a video call.
 
 pub mod answers;
 pub mod audit;
@@ -27,7 +29,9 @@ pub mod recovery;
 pub mod routes;
 pub mod security_images;
 pub mod security_questions;
+pub mod staff;
 mod text;
+pub mod ventanilla;
 
 pub use answers::{AnswerError, MAX_ANSWER_CHARS, NormalizedAnswer, normalize_answer};
 pub use birth_date::{BirthDate, BirthDateError};

@@ -21,3 +21,7 @@ pub const UNLOCK_CONFIRM: &str = "/clave/desbloquear/confirmar";
 pub const RECOVER: &str = "/clave/recuperar";
 /// The page the recovery email links to (the token travels in the fragment).
 pub const RESET: &str = "/clave/restablecer";
+/// Ventanilla Virtual: filing a case with documents.
+pub const VENTANILLA: &str = "/ventanilla";
+/// Ventanilla Virtual: the status of a case from its number and the identification.
+pub const VENTANILLA_STATUS: &str = "/ventanilla/estado";

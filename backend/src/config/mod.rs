@@ -46,6 +46,7 @@ pub struct Settings {
     pub attempts: AttemptSettings,
     pub login: LoginSettings,
     pub sessions: SessionSettings,
+    pub staff: StaffSettings,
     pub keyboard: KeyboardSettings,
     pub ventanilla: VentanillaSettings,
     pub videollamada: VideollamadaSettings,
@@ -209,8 +210,29 @@ pub struct SessionSettings {
     pub idle: Duration,
     #[serde(with = "humantime_serde")]
     pub absolute: Duration,
+}
+
+/// The staff console (DESIGN §3).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StaffSettings {
+    /// Consecutive failed staff logins that lock the staff account.
+    pub max_failures: u32,
+    /// A staff session ends after this long without a request.
     #[serde(with = "humantime_serde")]
-    pub staff_idle: Duration,
+    pub idle: Duration,
+    /// A staff session ends this long after the login, however busy.
+    #[serde(with = "humantime_serde")]
+    pub absolute: Duration,
+    /// How long an in-person verification lets its agent act for the affiliate.
+    #[serde(with = "humantime_serde")]
+    pub verification_ttl: Duration,
+    /// How long a video call may stay open, and how long after 4/4 its unlock may be done.
+    #[serde(with = "humantime_serde")]
+    pub call_ttl: Duration,
+    /// The emailed link to set a new password after an assisted unlock.
+    #[serde(with = "humantime_serde")]
+    pub assisted_link_ttl: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -349,7 +371,20 @@ impl Default for LoginSettings {
 
 impl Default for SessionSettings {
     fn default() -> Self {
-        Self { idle: 15 * MINUTE, absolute: 8 * HOUR, staff_idle: 10 * MINUTE }
+        Self { idle: 15 * MINUTE, absolute: 8 * HOUR }
+    }
+}
+
+impl Default for StaffSettings {
+    fn default() -> Self {
+        Self {
+            max_failures: 5,
+            idle: 10 * MINUTE,
+            absolute: 8 * HOUR,
+            verification_ttl: 30 * MINUTE,
+            call_ttl: 30 * MINUTE,
+            assisted_link_ttl: 24 * HOUR,
+        }
     }
 }
 
@@ -361,7 +396,7 @@ impl Default for KeyboardSettings {
 
 impl Default for VentanillaSettings {
     fn default() -> Self {
-        Self { max_file_bytes: 1024 * 1024, description_max_chars: 500, retention_after_close: 90 * DAY }
+        Self { max_file_bytes: 1024 * 1024, description_max_chars: 500, retention_after_close: 30 * DAY }
     }
 }
 

@@ -16,6 +16,12 @@ fn the_defaults_are_valid_and_match_the_design() {
     assert_eq!(s.links.unlock_ttl, Duration::from_secs(3 * 60));
     assert_eq!((s.attempts.per_day, s.attempts.total), (3, 9));
     assert_eq!(s.login.max_failures, 5);
+    assert_eq!(s.staff.max_failures, 5);
+    assert_eq!(
+        (s.staff.idle, s.staff.absolute),
+        (Duration::from_secs(10 * 60), Duration::from_secs(8 * 3600))
+    );
+    assert_eq!(s.videollamada.failed_call_block, Duration::from_secs(24 * 3600));
     assert_eq!(s.ventanilla.max_file_bytes, 1024 * 1024);
     assert_eq!(s.hashing.memory_kib, 19 * 1024);
     assert_eq!(s.mail.transport, MailTransportKind::Dev);

@@ -117,7 +117,11 @@ impl Settings {
             (self.login.trusted_device_ttl, "login.trusted_device_ttl"),
             (self.sessions.idle, "sessions.idle"),
             (self.sessions.absolute, "sessions.absolute"),
-            (self.sessions.staff_idle, "sessions.staff_idle"),
+            (self.staff.idle, "staff.idle"),
+            (self.staff.absolute, "staff.absolute"),
+            (self.staff.verification_ttl, "staff.verification_ttl"),
+            (self.staff.call_ttl, "staff.call_ttl"),
+            (self.staff.assisted_link_ttl, "staff.assisted_link_ttl"),
             (self.videollamada.failed_call_block, "videollamada.failed_call_block"),
             (self.maintenance.purge_interval, "maintenance.purge_interval"),
             (self.ventanilla.retention_after_close, "ventanilla.retention_after_close"),
@@ -132,6 +136,8 @@ impl Settings {
             "debe ser ≥ attempts.per_day",
         );
         c.at_least(u64::from(self.login.max_failures), 1, "login.max_failures");
+        c.at_least(u64::from(self.staff.max_failures), 1, "staff.max_failures");
+        c.require(self.staff.absolute >= self.staff.idle, "staff.absolute", "debe ser ≥ staff.idle");
         c.require(
             self.sessions.absolute >= self.sessions.idle,
             "sessions.absolute",

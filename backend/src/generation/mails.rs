@@ -16,6 +16,8 @@ pub(super) enum Notice {
     ClaveExists,
     /// The last allowed attempt failed: the process is blocked until staff clear it.
     ProcessBlocked,
+    /// A foreigner started a first generation that no CAU agent enabled yet.
+    ForeignerNotEnabled,
 }
 
 /// The "Clic para continuar" email of step 4.
@@ -100,6 +102,16 @@ pub(super) fn notice(
                  número de identificación, y el proceso quedó bloqueado.\n\n\
                  Para desbloquearlo, acuda con su documento de identidad a un Centro de Atención \
                  Universal (CAU) del IESS o use la Ventanilla Virtual. Más información: {help}\n\n",
+                help = crate::mail::page(settings, routes::HELP),
+            ),
+        ),
+        Notice::ForeignerNotEnabled => (
+            "Clave IESS: habilite su código de extranjero en un CAU",
+            format!(
+                "Alguien intentó generar una clave con su código de identificación de extranjero. Antes \
+                 de generar su primera clave, acuda a un Centro de Atención Universal (CAU) del IESS \
+                 con su pasaporte o visa: un agente verificará su documento y habilitará la generación \
+                 en línea. Más información: {help}\n\n",
                 help = crate::mail::page(settings, routes::HELP),
             ),
         ),

@@ -204,6 +204,10 @@ impl Generation {
         let subject = self.subject(id);
         let round = self.store.attempt_count(&subject, PROCESS).await?.total;
         let challenge = self.challenge(id, &subject, round).await?;
+        if self.gated_foreigner(id).await? {
+            // The page answers as for anyone (a decoy challenge); only the email on file learns why.
+            self.notify_on_file(id, mails::Notice::ForeignerNotEnabled).await?;
+        }
         let state = GenerationState {
             identification: id.clone(),
             subject,
@@ -303,6 +307,7 @@ impl Generation {
         let has_clave = match notice {
             mails::Notice::ClaveExists => true,
             mails::Notice::ProcessBlocked => self.store.has_clave(id).await?,
+            mails::Notice::ForeignerNotEnabled => false,
         };
         let not_me = if has_clave { Some(self.not_me_link(id).await?) } else { None };
         let mail = mails::notice(&self.settings, notice, &affiliate, to, not_me.as_deref());
@@ -332,10 +337,24 @@ impl Generation {
     ) -> Result<Challenge, ServiceError> {
         let today = self.clock.institute_day();
         let employers = self.sampled_employers(subject).await?;
-        Ok(match self.store.find_affiliate(id).await? {
+        let affiliate = match self.store.find_affiliate(id).await? {
+            Some(_) if self.gated_foreigner(id).await? => None,
+            found => found,
+        };
+        Ok(match affiliate {
             Some(affiliate) => self.challenger.for_affiliate(&affiliate, &employers, subject, round, today),
             None => self.challenger.for_unknown(id, &employers, subject, round, today),
         })
+    }
+
+    /// A registered foreigner without a clave whose first generation no CAU agent enabled yet
+    /// (DESIGN §2.1): until then they get the decoy challenge, like an unknown code.
+    async fn gated_foreigner(&self, id: &Identification) -> Result<bool, ServiceError> {
+        if id.kind() != clave_domain::IdentificationKind::Foreigner {
+            return Ok(false);
+        }
+        let registered = self.store.find_affiliate(id).await?.is_some();
+        Ok(registered && !self.store.has_clave(id).await? && !self.store.foreigner_enabled(id).await?)
     }
 
     /// Employers of affiliates at the person's fixed probes: where the employer question's

@@ -9,6 +9,7 @@
 //! under the same keyed subject, and checked with the same one argon2 verification. What differs
 //! (the process got blocked, the email was replaced) reaches only the email on file.
 
+pub mod assisted;
 mod challenge;
 mod contacts;
 mod mails;

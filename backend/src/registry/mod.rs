@@ -11,7 +11,10 @@ use clave_domain::{
 
 pub use csv_import::{ImportReport, LineError, parse_csv};
 
-use crate::store::{RegistryStore, StoreError, UpsertOutcome};
+use crate::store::{RegistryStore, Store, StoreError, UpsertOutcome};
+
+/// The demo foreigner whose first generation the seed enables, as a CAU agent would (README).
+const DEMO_ENABLED_FOREIGNER: &str = "E000000422";
 
 /// One person of the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,15 +63,24 @@ pub async fn import(
     })
 }
 
-/// Seeds the demo registry when the registry is empty; returns whether it did.
+/// Seeds the demo registry when the registry is empty; returns whether it did. The demo
+/// foreigner's first generation is enabled by the system (actor `sistema`), so the online flow can
+/// be tried with a foreigner code at once.
 pub async fn seed_demo_if_empty(
-    store: &dyn RegistryStore,
+    store: &dyn Store,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, ImportError> {
     if store.count_affiliates().await? > 0 {
         return Ok(false);
     }
     import(store, DEMO_CSV.as_bytes(), now, false).await?;
+    let foreigner = Identification::parse(DEMO_ENABLED_FOREIGNER).ok();
+    if let Some(row) = match &foreigner {
+        Some(id) => store.affiliate_row(id).await?,
+        None => None,
+    } {
+        store.enable_foreigner(row, crate::audit::ACTOR_SYSTEM, now).await?;
+    }
     Ok(true)
 }
 

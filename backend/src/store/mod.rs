@@ -3,6 +3,7 @@
 //! is one atomic statement, so parallel requests and several instances can never exceed a limit.
 
 mod accounts;
+mod assisted;
 mod attempts;
 mod captcha;
 mod error;
@@ -10,7 +11,9 @@ mod flows;
 mod outbox;
 mod registry;
 pub mod sqlite;
+mod staff;
 mod tokens;
+mod ventanilla;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -19,6 +22,7 @@ pub use accounts::{
     AccountStore, Browser, Contacts, EventRecord, FailureRecord, NewEvent, NewSession, PasswordReset,
     ProfileRecord, SessionRecord,
 };
+pub use assisted::{AssistedStore, AuditFilter, AuditRecord, CallEnd, CallOpening, OpenCall};
 pub use attempts::{
     ActivationLink, AttemptCount, AttemptLimits, AttemptProcess, AttemptStore, NewProfile, ProfileCreation,
     Reservation, SecurityProfileStore,
@@ -28,7 +32,9 @@ pub use error::StoreError;
 pub use flows::{FlowAdvance, FlowStore, StoredFlow};
 pub use outbox::{ClaimedMail, DevMail, OutboxStore};
 pub use registry::{RegistryStore, UpsertOutcome};
+pub use staff::{NewStaff, NewStaffSession, StaffFailure, StaffRecord, StaffSessionRecord, StaffStore};
 pub use tokens::{TokenRecord, TokenStore};
+pub use ventanilla::{CaseRecord, CaseSummary, DocumentMeta, NewCase, VentanillaStore};
 
 /// Server-wide values kept in the database so every instance shares them.
 #[async_trait]
@@ -59,6 +65,9 @@ pub trait Store:
     + AttemptStore
     + SecurityProfileStore
     + AccountStore
+    + StaffStore
+    + AssistedStore
+    + VentanillaStore
 {
 }
 
@@ -73,6 +82,9 @@ impl<T> Store for T where
         + AttemptStore
         + SecurityProfileStore
         + AccountStore
+        + StaffStore
+        + AssistedStore
+        + VentanillaStore
 {
 }
 

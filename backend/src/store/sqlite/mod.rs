@@ -2,12 +2,15 @@
 //! into the binary.
 
 mod accounts;
+mod assisted;
 mod attempts;
 mod captcha;
 mod flows;
 mod outbox;
 mod registry;
+mod staff;
 mod tokens;
+mod ventanilla;
 
 use std::{str::FromStr, time::Duration};
 
@@ -93,6 +96,7 @@ impl MaintenanceStore for SqliteStore {
             "DELETE FROM flows WHERE expires_at <= ?",
             "DELETE FROM sessions WHERE idle_expires_at <= ?1 OR expires_at <= ?1",
             "DELETE FROM trusted_devices WHERE expires_at <= ?",
+            "DELETE FROM staff_sessions WHERE idle_expires_at <= ?1 OR expires_at <= ?1",
         ] {
             removed += sqlx::query(sql).bind(now).execute(&self.pool).await?.rows_affected();
         }
