@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand};
 use clave_backend::{
     clock::{Clock as _, SystemClock},
     config::Settings,
+    hashing::PasswordHasher,
     registry::{self, ImportError},
+    staff::{NewStaffMember, Staff, StaffCreation, StaffRole, TotpEnrolment},
     store,
 };
 use secrecy::ExposeSecret as _;
@@ -36,6 +38,19 @@ enum Command {
     },
     /// Print the effective configuration with secrets redacted.
     PrintConfig,
+    /// Create a staff member of the console. The password is read from standard input (one
+    /// line); the TOTP secret and its otpauth:// URI are printed once.
+    CreateStaff {
+        username: String,
+        /// agente, supervisor or admin.
+        #[arg(long)]
+        role: String,
+        /// The name shown in the console.
+        #[arg(long)]
+        name: String,
+    },
+    /// Give a staff member a new TOTP secret (printed once); also lifts their lock.
+    ResetStaffTotp { username: String },
 }
 
 impl Cli {
@@ -47,6 +62,10 @@ impl Cli {
                 Ok(ExitCode::SUCCESS)
             }
             Command::ImportAffiliates { file, dry_run } => import(&settings, &file, dry_run).await,
+            Command::CreateStaff { username, role, name } => {
+                create_staff(settings, username, &role, name).await
+            }
+            Command::ResetStaffTotp { username } => reset_staff_totp(settings, &username).await,
         }
     }
 }
@@ -70,5 +89,70 @@ async fn import(settings: &Settings, file: &PathBuf, dry_run: bool) -> anyhow::R
             Ok(ExitCode::from(1))
         }
         Err(ImportError::Store(e)) => Err(e).context("la base de datos rechazó la importación"),
+    }
+}
+
+async fn staff_service(settings: Settings) -> anyhow::Result<Staff> {
+    let store: Arc<dyn store::Store> =
+        store::connect(settings.database.url.expose_secret(), settings.database.max_connections)
+            .await
+            .context("no se pudo abrir la base de datos")?;
+    let hasher = PasswordHasher::new(&settings.hashing).context("hashing")?;
+    Ok(Staff::new(store, Arc::new(SystemClock), Arc::new(settings), hasher))
+}
+
+fn print_enrolment(enrolment: &TotpEnrolment) {
+    println!("Secreto TOTP (base32): {}", enrolment.secret);
+    println!("URI para la aplicación de autenticación: {}", enrolment.uri);
+    println!("Guárdelo ahora: no se vuelve a mostrar.");
+}
+
+async fn create_staff(
+    settings: Settings,
+    username: String,
+    role: &str,
+    name: String,
+) -> anyhow::Result<ExitCode> {
+    let Some(role) = StaffRole::parse(role) else {
+        eprintln!("El rol debe ser agente, supervisor o admin.");
+        return Ok(ExitCode::from(1));
+    };
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("no se pudo leer la contraseña de la entrada estándar")?;
+    let password = password.trim_end_matches(['\n', '\r']).to_owned();
+    let staff = staff_service(settings).await?;
+    match staff.create(NewStaffMember { username, display_name: name, role, password }).await? {
+        StaffCreation::Created(enrolment) => {
+            println!("Personal creado.");
+            print_enrolment(&enrolment);
+            Ok(ExitCode::SUCCESS)
+        }
+        StaffCreation::UsernameTaken => {
+            eprintln!("Ese usuario ya existe.");
+            Ok(ExitCode::from(1))
+        }
+        StaffCreation::Invalid(problems) => {
+            for p in problems {
+                eprintln!("{}: {}", p.field, p.message_es);
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+async fn reset_staff_totp(settings: Settings, username: &str) -> anyhow::Result<ExitCode> {
+    let staff = staff_service(settings).await?;
+    match staff.reset_totp(username).await? {
+        Some(enrolment) => {
+            println!("Nuevo secreto TOTP; la cuenta quedó desbloqueada y sus sesiones cerradas.");
+            print_enrolment(&enrolment);
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            eprintln!("No existe ese usuario.");
+            Ok(ExitCode::from(1))
+        }
     }
 }

@@ -38,6 +38,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             services.store.clone(),
             services.clock.clone(),
             settings.maintenance.purge_interval,
+            settings.ventanilla.retention_after_close,
             shutdown.clone(),
         ),
     ];

@@ -112,3 +112,53 @@ fn an_unreadable_file_is_a_clear_error() {
     assert_eq!(code, 1);
     assert!(stderr.contains("no se pudo leer no-existe.csv"), "{stderr}");
 }
+
+fn create_staff(dir: &Path, username: &str, password: &str) -> (i32, String, String) {
+    use std::io::Write as _;
+    let mut child = server(dir)
+        .args(["create-staff", username, "--role", "supervisor", "--name", "Sofía Supervisora"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    writeln!(child.stdin.take().expect("stdin"), "{password}").expect("write password");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn secret_in(stdout: &str) -> String {
+    stdout.lines().find_map(|l| l.strip_prefix("Secreto TOTP (base32): ")).expect("secret printed").to_owned()
+}
+
+#[test]
+fn create_staff_reads_the_password_from_stdin_and_prints_the_totp_secret_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, stdout, stderr) = create_staff(dir.path(), "sofia.sup", "Cóndor-Andino-Vuela-2026");
+    assert_eq!(code, 0, "{stderr}");
+    let secret = secret_in(&stdout);
+    assert_eq!(secret.len(), 32, "{stdout}");
+    assert!(stdout.contains(&format!("otpauth://totp/Clave%20IESS:sofia.sup?secret={secret}")), "{stdout}");
+    assert!(!stdout.contains("Cóndor"), "the password is never printed");
+
+    let (code, _, stderr) = create_staff(dir.path(), "sofia.sup", "Cóndor-Andino-Vuela-2026");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("ya existe"), "{stderr}");
+    let (code, _, stderr) = create_staff(dir.path(), "otra", "corta2026");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("12 caracteres"), "{stderr}");
+    let (code, _, stderr) =
+        run(server(dir.path()).args(["create-staff", "x.y", "--role", "jefe", "--name", "X"]));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("agente, supervisor o admin"), "{stderr}");
+
+    let (code, stdout, stderr) = run(server(dir.path()).args(["reset-staff-totp", "sofia.sup"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_ne!(secret_in(&stdout), secret, "a new secret");
+    let (code, _, _) = run(server(dir.path()).args(["reset-staff-totp", "nadie"]));
+    assert_eq!(code, 1);
+}

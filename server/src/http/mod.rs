@@ -1,6 +1,8 @@
 //! The HTTP surface: Leptos pages and server functions, static assets, `/health`, `/metrics`,
 //! and the protections every response passes through.
 
+mod documents;
+mod limits;
 mod ops;
 mod origin;
 mod security;
@@ -11,9 +13,7 @@ use clave_backend::Services;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes as _, file_and_error_handler_with_context, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
-use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir, trace::TraceLayer,
-};
+use tower_http::{compression::CompressionLayer, services::ServeDir, trace::TraceLayer};
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -43,6 +43,7 @@ pub fn router(services: Services, leptos: LeptosOptions, metrics: PrometheusHand
     Router::new()
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics))
+        .route("/agentes/documentos/{case}/{slot}", get(documents::document))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
@@ -50,7 +51,7 @@ pub fn router(services: Services, leptos: LeptosOptions, metrics: PrometheusHand
         .nest_service("/pkg", ServeDir::new(pkg_dir))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(origin::Policy::from_settings(&settings), origin::enforce))
-        .layer(RequestBodyLimitLayer::new(settings.server.body_limit_bytes))
+        .layer(middleware::from_fn_with_state(limits::BodyLimits::from_settings(&settings), limits::enforce))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(security::Policy::from_settings(&settings), security::headers))
         .layer(middleware::from_fn(ops::track))
@@ -60,3 +61,5 @@ pub fn router(services: Services, leptos: LeptosOptions, metrics: PrometheusHand
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod ventanilla_tests;

@@ -49,7 +49,10 @@ pub async fn headers(State(policy): State<Policy>, mut request: Request, next: N
 
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&policy.csp(&nonce)) {
+    // A response with a stricter policy of its own (a staff document's sandbox) keeps it.
+    if let Ok(csp) = HeaderValue::from_str(&policy.csp(&nonce))
+        && !h.contains_key(header::CONTENT_SECURITY_POLICY)
+    {
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

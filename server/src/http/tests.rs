@@ -297,3 +297,101 @@ async fn a_captcha_proof_opens_one_flow_only() {
     let text = body_text(replay).await;
     assert!(text.contains(r#""field":"captcha""#) && text.contains("ya se usó"), "{text}");
 }
+
+/// Every staff server function with a body its arguments parse from.
+const STAFF_FUNCTIONS: [(&str, &str); 8] = [
+    ("/api/agentes/yo", ""),
+    ("/api/agentes/buscar", "identification=1709876542"),
+    ("/api/agentes/presencial", "affiliate_id=1&document_checked=true&fingerprint_registered=true"),
+    (
+        "/api/agentes/accion",
+        "affiliate_id=1&action=unlock&authority=presencial&authority_id=999&reason=Motivo+de+prueba+largo&email=&mobile=",
+    ),
+    ("/api/agentes/videollamada", "affiliate_id=1"),
+    ("/api/agentes/videollamada/respuestas", "call=999&answers[0]=a&answers[1]=b&answers[2]=c&answers[3]=d"),
+    ("/api/agentes/auditoria", "identification=&actor=&kind=&from=&to=&page=0"),
+    // Last: it ends the session it is called with.
+    ("/api/agentes/salir", ""),
+];
+
+/// A staff member of `role`, logged in: the cookie header of their session.
+async fn staff_cookie(app: &TestApp, username: &str, role: clave_backend::staff::StaffRole) -> String {
+    use clave_backend::staff::{NewStaffMember, StaffCreation, StaffLoginOutcome, totp};
+    let member = NewStaffMember {
+        username: username.into(),
+        display_name: "Personal de Prueba".into(),
+        role,
+        password: "Cóndor-Andino-Vuela-2026".into(),
+    };
+    let StaffCreation::Created(enrolment) = app.services.staff.create(member).await.expect("create") else {
+        panic!("not created")
+    };
+    let now = u64::try_from(app.services.clock.now().timestamp()).expect("time");
+    let code = totp::code_at(&enrolment.secret, now).expect("code");
+    let password = secrecy::SecretString::from("Cóndor-Andino-Vuela-2026");
+    let outcome =
+        app.services.staff.login(username, password, &code, &Default::default()).await.expect("login");
+    let StaffLoginOutcome::LoggedIn { session, .. } = outcome else { panic!("refused") };
+    format!("clave_agente={}", session.expose())
+}
+
+/// A live affiliate session id (a profile and a session written straight to the database).
+async fn affiliate_session(app: &TestApp) -> String {
+    let id = clave_backend::accounts::SessionId::generate();
+    let far = 4_102_444_800_000_i64;
+    sqlx::query(
+        "INSERT INTO security_profiles (affiliate_id, id_number, email, mobile, image, password_hash, \
+             password_changed_at, created_at) VALUES (1, '1701234567', 'a@b.example', '0991234567', 'perro', 'x', 0, 0)",
+    )
+    .execute(app.store.pool())
+    .await
+    .expect("profile");
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, affiliate_id, created_at, last_seen_at, idle_expires_at, expires_at) \
+         VALUES (?, 1, 0, 0, ?, ?)",
+    )
+    .bind(id.hash().as_hex())
+    .bind(far)
+    .bind(far)
+    .execute(app.store.pool())
+    .await
+    .expect("session");
+    id.expose().to_owned()
+}
+
+#[tokio::test]
+async fn every_staff_function_refuses_without_a_staff_session_and_the_audit_refuses_an_agent() {
+    use clave_backend::staff::StaffRole;
+    let app = app().await;
+    clave_backend::registry::seed_demo_if_empty(&app.store, app.services.clock.now()).await.expect("demo");
+    let form = "application/x-www-form-urlencoded";
+    let affiliate = affiliate_session(&app).await;
+    let refusals = [
+        None,
+        Some(format!("clave_sesion={affiliate}")),
+        // An affiliate's session id under the staff cookie's name is no staff session either.
+        Some(format!("clave_agente={affiliate}")),
+    ];
+    for (path, body) in STAFF_FUNCTIONS {
+        for cookie in &refusals {
+            let response = send(&app, call(path, form, body.into(), cookie.as_deref())).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path} with {cookie:?}");
+        }
+    }
+
+    let agent = staff_cookie(&app, "ana.agente", StaffRole::Agente).await;
+    for (path, body) in STAFF_FUNCTIONS {
+        let response = send(&app, call(path, form, body.into(), Some(&agent))).await;
+        let expected = if path == "/api/agentes/auditoria" { StatusCode::FORBIDDEN } else { StatusCode::OK };
+        assert_eq!(response.status(), expected, "{path} as an agent: {}", body_text(response).await);
+    }
+    let after_logout = send(&app, call("/api/agentes/yo", form, String::new(), Some(&agent))).await;
+    assert_eq!(after_logout.status(), StatusCode::UNAUTHORIZED, "Salir ended the session");
+
+    let supervisor = staff_cookie(&app, "sofia.sup", StaffRole::Supervisor).await;
+    let (path, body) = STAFF_FUNCTIONS[6];
+    let response = send(&app, call(path, form, body.into(), Some(&supervisor))).await;
+    assert_eq!(response.status(), StatusCode::OK, "a supervisor reads the audit log");
+    let text = body_text(response).await;
+    assert!(text.contains("staff_login_succeeded") && text.contains("ana.agente"), "{text}");
+}
