@@ -22,6 +22,13 @@ pub enum AppError {
     /// Anything unexpected; details are only in the server log.
     #[error("error interno")]
     Internal,
+    /// The staff console needs a live staff session (none, expired, or the account was locked):
+    /// log in again at `/agentes`.
+    #[error("sesión del personal terminada")]
+    StaffSessionEnded,
+    /// The staff member's role does not allow this.
+    #[error("no permitido")]
+    Forbidden,
     /// The request never reached the function or its answer could not be read.
     #[error("error de comunicación: {0}")]
     Transport(String),

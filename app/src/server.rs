@@ -46,6 +46,8 @@ pub fn fail(error: AppError) -> AppError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::StaffSessionEnded => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
         };
         response.set_status(status);
     }
@@ -124,6 +126,49 @@ pub async fn identify(
     Ok(id.filter(|_| problems.is_empty()).ok_or(problems))
 }
 
+/// The staff member of this request, checked on the server (DESIGN §3): every staff server
+/// function calls this first. No live staff session → [`AppError::StaffSessionEnded`]; a role
+/// without the permission → [`AppError::Forbidden`]. An affiliate's session never counts.
+pub async fn staff_actor(
+    need: clave_backend::staff::StaffNeed,
+) -> Result<clave_backend::staff::StaffActor, AppError> {
+    use clave_backend::staff::StaffSessionId;
+    let services = services()?;
+    let Some(id) = cookies::read(cookies::STAFF, StaffSessionId::parse) else {
+        return Err(AppError::StaffSessionEnded);
+    };
+    let actor = services.staff.session(&id).await?.ok_or(AppError::StaffSessionEnded)?;
+    if !need.allows(actor.role) {
+        tracing::warn!(role = actor.role.as_str(), "staff function refused for the role");
+        return Err(AppError::Forbidden);
+    }
+    Ok(actor)
+}
+
+/// The staff member behind the request's staff cookie, for an axum handler outside Leptos (e.g.
+/// a document download); `None` without a live staff session.
+pub async fn staff_from_headers(
+    services: &Services,
+    headers: &http::HeaderMap,
+) -> Option<clave_backend::staff::StaffActor> {
+    use clave_backend::staff::StaffSessionId;
+    let id = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == cookies::STAFF)
+        .and_then(|c| StaffSessionId::parse(c.value()))?;
+    match services.staff.session(&id).await {
+        Ok(actor) => actor,
+        Err(e) => {
+            tracing::warn!(error = %e, "staff session check failed");
+            None
+        }
+    }
+}
+
 /// Where the request came from, for the audit trail and the security emails: the peer address
 /// and the browser's user agent.
 pub fn client_info() -> clave_backend::audit::ClientInfo {
@@ -155,6 +200,8 @@ pub mod cookies {
     pub const SESSION: &str = "clave_sesion";
     /// The browser's id, kept across sessions: where a person logged in before is trusted.
     pub const DEVICE: &str = "clave_dispositivo";
+    /// A staff member's session in the console (separate from any affiliate session).
+    pub const STAFF: &str = "clave_agente";
 
     /// The value of the request's cookie `name`, parsed by `parse` (which accepts only the exact
     /// shape of an id).

@@ -73,6 +73,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/clave/desbloquear/confirmar") view=UnlockConfirm />
                         <Route path=path!("/ingresar") view=crate::pages::login::Login />
                         <Route path=path!("/mi-cuenta") view=crate::pages::account::Account />
+                        <Route path=path!("/agentes") view=crate::pages::staff::StaffLogin />
+                        <Route path=path!("/agentes/consola") view=crate::pages::staff::Console />
+                        <Route path=path!("/agentes/auditoria") view=crate::pages::staff::AuditLog />
+                        <Route path=path!("/agentes/ventanilla") view=crate::pages::queue::Queue />
+                        <Route path=path!("/agentes/ventanilla/:case") view=crate::pages::queue::QueueCase />
+                        <Route path=path!("/ventanilla") view=crate::pages::ventanilla::Ventanilla />
+                        <Route path=path!("/ventanilla/estado") view=crate::pages::ventanilla::VentanillaStatus />
                     </Routes>
                 </Layout>
             </Router>

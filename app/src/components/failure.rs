@@ -18,6 +18,8 @@ pub fn FailureAlert(error: AppError) -> impl IntoView {
         AppError::NotFound => t_string!(i18n, error_expired),
         AppError::Internal => t_string!(i18n, error_internal),
         AppError::Transport(_) => t_string!(i18n, error_transport),
+        AppError::StaffSessionEnded => t_string!(i18n, error_staff_session),
+        AppError::Forbidden => t_string!(i18n, error_forbidden),
     };
     view! { <div class="alert alert-error" role="alert">{text}</div> }
 }

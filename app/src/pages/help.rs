@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 use crate::{
     error::AppError,
@@ -59,13 +60,30 @@ pub fn Help() -> impl IntoView {
                     <ul>
                         <li>{t!(i18n, help_a_requirements_online)}</li>
                         <li>{t!(i18n, help_a_requirements_cau)}</li>
-                        <li>{t!(i18n, help_a_requirements_ventanilla)}</li>
+                        <li>
+                            {t!(i18n, help_a_requirements_ventanilla)}" "
+                            <A href=clave_domain::routes::VENTANILLA>{t!(i18n, vv_new_case_link)}</A>
+                            " · "
+                            <A href=clave_domain::routes::VENTANILLA_STATUS>{t!(i18n, vv_status_link)}</A>
+                        </li>
                         <li>{t!(i18n, help_a_requirements_video)}</li>
                     </ul>
                 }
                     .into_any(),
             )}
-            {faq(t!(i18n, help_q_channels).into_any(), view! { <p>{t!(i18n, help_a_channels)}</p> }.into_any())}
+            {faq(
+                t!(i18n, help_q_channels).into_any(),
+                view! {
+                    <p>{t!(i18n, help_a_channels)}</p>
+                    <p>
+                        {t!(i18n, vv_help_channel)}" "
+                        <A href=clave_domain::routes::VENTANILLA>{t!(i18n, vv_new_case_link)}</A>
+                        " · "
+                        <A href=clave_domain::routes::VENTANILLA_STATUS>{t!(i18n, vv_status_link)}</A>
+                    </p>
+                }
+                    .into_any(),
+            )}
             {faq(t!(i18n, help_q_unlock_link).into_any(), view! { <p>{t!(i18n, help_a_unlock_link)}</p> }.into_any())}
         </div>
     }

@@ -36,6 +36,14 @@ pub fn Home() -> impl IntoView {
                     </div>
                 </li>
                 <li class="card">
+                    <h3>{t!(i18n, vv_home_card_title)}</h3>
+                    <p>{t!(i18n, vv_home_card_body)}</p>
+                    <div class="card-actions">
+                        <A href=clave_domain::routes::VENTANILLA attr:class="button">{t!(i18n, vv_home_card_link)}</A>
+                        <A href=clave_domain::routes::VENTANILLA_STATUS attr:class="button button-secondary">{t!(i18n, vv_status_link)}</A>
+                    </div>
+                </li>
+                <li class="card">
                     <h3>{t!(i18n, home_help_card_title)}</h3>
                     <p>{t!(i18n, home_help_card_body)}</p>
                     <A href="/ayuda" attr:class="button button-secondary">{t!(i18n, home_help_card_link)}</A>

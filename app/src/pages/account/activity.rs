@@ -34,7 +34,8 @@ pub(super) fn long_date(i18n: I18nContext<Locale>, at: LocalTime) -> String {
     format_long(at, t_string!(i18n, months), t_string!(i18n, acct_date_long))
 }
 
-fn kind_text(i18n: I18nContext<Locale>, kind: EventKind) -> &'static str {
+/// The event's name in the page's language (also the staff console's).
+pub(crate) fn kind_text(i18n: I18nContext<Locale>, kind: EventKind) -> &'static str {
     match kind {
         EventKind::LoginSucceeded => t_string!(i18n, acct_event_login_succeeded),
         EventKind::LoginFailed => t_string!(i18n, acct_event_login_failed),
@@ -48,6 +49,18 @@ fn kind_text(i18n: I18nContext<Locale>, kind: EventKind) -> &'static str {
         EventKind::SessionsEnded => t_string!(i18n, acct_event_sessions_ended),
         EventKind::NotMeReported => t_string!(i18n, acct_event_not_me_reported),
         EventKind::RecoveryBlocked => t_string!(i18n, acct_event_recovery_blocked),
+        EventKind::StaffLoginSucceeded => t_string!(i18n, acct_event_staff_login_succeeded),
+        EventKind::StaffLoginFailed => t_string!(i18n, acct_event_staff_login_failed),
+        EventKind::StaffLocked => t_string!(i18n, acct_event_staff_locked),
+        EventKind::StaffLoggedOut => t_string!(i18n, acct_event_staff_logged_out),
+        EventKind::InPersonVerified => t_string!(i18n, acct_event_in_person_verified),
+        EventKind::VideoCallVerified => t_string!(i18n, acct_event_video_call_verified),
+        EventKind::VideoCallFailed => t_string!(i18n, acct_event_video_call_failed),
+        EventKind::BlocksCleared => t_string!(i18n, acct_event_blocks_cleared),
+        EventKind::ForeignerGenerationEnabled => t_string!(i18n, acct_event_foreigner_generation_enabled),
+        EventKind::VentanillaFiled => t_string!(i18n, acct_event_ventanilla_filed),
+        EventKind::VentanillaApproved => t_string!(i18n, acct_event_ventanilla_approved),
+        EventKind::VentanillaRejected => t_string!(i18n, acct_event_ventanilla_rejected),
     }
 }
 

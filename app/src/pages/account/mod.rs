@@ -2,7 +2,7 @@
 //! from the session cookie; once any answer says the session ended, the page shows only that and
 //! a way to log in again.
 
-mod activity;
+pub(crate) mod activity;
 pub mod api;
 mod forms;
 
