@@ -83,3 +83,31 @@ pub async fn issue(
 
 #[cfg(test)]
 mod tests;
+
+/// The methods of a cookie id: a newtype over [`PlainToken`] (random, never logged, only its
+/// SHA-256 stored).
+macro_rules! cookie_id {
+    ($name:ident) => {
+        impl $name {
+            /// A fresh id from the operating system's CSPRNG.
+            pub fn generate() -> Self {
+                Self($crate::tokens::PlainToken::generate())
+            }
+
+            /// Accepts only the exact shape `generate` produces.
+            pub fn parse(input: &str) -> Option<Self> {
+                $crate::tokens::PlainToken::parse(input).map(Self)
+            }
+
+            /// The value for the cookie.
+            pub fn expose(&self) -> &str {
+                self.0.expose()
+            }
+
+            pub fn hash(&self) -> $crate::tokens::HashedToken {
+                self.0.hash()
+            }
+        }
+    };
+}
+pub(crate) use cookie_id;

@@ -54,6 +54,22 @@ pub struct LocalTime {
     pub minute: u32,
 }
 
+#[cfg(feature = "ssr")]
+impl LocalTime {
+    /// `at` on the wall clocks of Ecuador.
+    pub fn of(at: chrono::DateTime<chrono::Utc>) -> Self {
+        use chrono::{Datelike as _, Timelike as _};
+        let local = at.with_timezone(&clave_backend::clock::INSTITUTE_TZ);
+        Self {
+            year: local.year(),
+            month: local.month(),
+            day: local.day(),
+            hour: local.hour(),
+            minute: local.minute(),
+        }
+    }
+}
+
 /// One security event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityRow {
@@ -123,11 +139,9 @@ pub async fn log_out() -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 mod imp {
-    use chrono::{DateTime, Datelike as _, Timelike as _, Utc};
     use clave_backend::{
         Services,
         accounts::{ChangeOutcome, ContactChange, DeviceId, PasswordChange, SessionId},
-        clock::INSTITUTE_TZ,
     };
     use clave_domain::Contacts;
 
@@ -145,17 +159,6 @@ mod imp {
     /// The session is over: the browser forgets its id.
     fn forget_session(services: &Services) {
         cookies::clear(cookies::SESSION, services.settings.served_over_tls());
-    }
-
-    fn local_time(at: DateTime<Utc>) -> LocalTime {
-        let local = at.with_timezone(&INSTITUTE_TZ);
-        LocalTime {
-            year: local.year(),
-            month: local.month(),
-            day: local.day(),
-            hour: local.hour(),
-            minute: local.minute(),
-        }
     }
 
     fn current_missing() -> FieldProblem {
@@ -177,12 +180,12 @@ mod imp {
                 email_masked: view.email_masked,
                 mobile_masked: view.mobile_masked,
                 landline_masked: view.landline_masked,
-                password_changed_at: local_time(view.password_changed_at),
+                password_changed_at: LocalTime::of(view.password_changed_at),
             },
             activity: view
                 .activity
                 .into_iter()
-                .map(|a| ActivityRow { at: local_time(a.at), kind: a.kind, ip: a.ip, browser: a.browser })
+                .map(|a| ActivityRow { at: LocalTime::of(a.at), kind: a.kind, ip: a.ip, browser: a.browser })
                 .collect(),
             open_sessions: view.open_sessions,
             keyboard: KeyboardPolicy::from_settings(&services.settings),

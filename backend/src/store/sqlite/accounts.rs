@@ -406,22 +406,23 @@ impl AccountStore for SqliteStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(EventRecord {
-                    id: r.try_get("id")?,
-                    at: from_millis(r.try_get("at")?),
-                    affiliate_id: r.try_get("affiliate_id")?,
-                    actor: r.try_get("actor")?,
-                    kind: r.try_get("kind")?,
-                    ip: r.try_get("ip")?,
-                    user_agent: r.try_get("user_agent")?,
-                    case_number: r.try_get("case_number")?,
-                    reason: r.try_get("reason")?,
-                })
-            })
-            .collect()
+        Ok(rows.iter().map(event_record).collect::<Result<_, _>>()?)
     }
+}
+
+/// A `security_events` row.
+pub(super) fn event_record(r: &SqliteRow) -> Result<EventRecord, sqlx::Error> {
+    Ok(EventRecord {
+        id: r.try_get("id")?,
+        at: from_millis(r.try_get("at")?),
+        affiliate_id: r.try_get("affiliate_id")?,
+        actor: r.try_get("actor")?,
+        kind: r.try_get("kind")?,
+        ip: r.try_get("ip")?,
+        user_agent: r.try_get("user_agent")?,
+        case_number: r.try_get("case_number")?,
+        reason: r.try_get("reason")?,
+    })
 }
 
 #[cfg(test)]

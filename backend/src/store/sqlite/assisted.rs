@@ -8,8 +8,8 @@ use crate::{
     clock::{from_millis, to_millis},
     registry::Affiliate,
     store::{
-        AssistedStore, AuditFilter, AuditRecord, CallEnd, CallOpening, EventRecord, OpenCall,
-        RegistryStore as _, StoreError,
+        AssistedStore, AuditFilter, AuditRecord, CallEnd, CallOpening, OpenCall, RegistryStore as _,
+        StoreError,
     },
 };
 
@@ -281,17 +281,7 @@ impl AssistedStore for SqliteStore {
         rows.iter()
             .map(|r| {
                 Ok(AuditRecord {
-                    event: EventRecord {
-                        id: r.try_get("id")?,
-                        at: from_millis(r.try_get("at")?),
-                        affiliate_id: r.try_get("affiliate_id")?,
-                        actor: r.try_get("actor")?,
-                        kind: r.try_get("kind")?,
-                        ip: r.try_get("ip")?,
-                        user_agent: r.try_get("user_agent")?,
-                        case_number: r.try_get("case_number")?,
-                        reason: r.try_get("reason")?,
-                    },
+                    event: super::accounts::event_record(r)?,
                     identification: r.try_get("id_number")?,
                 })
             })

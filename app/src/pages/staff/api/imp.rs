@@ -1,13 +1,12 @@
 //! The server side of the staff console's functions: parse, check the staff session and role,
 //! call one service method, map the answer.
 
-use chrono::{DateTime, Datelike as _, NaiveDate, Timelike as _, Utc};
+use chrono::NaiveDate;
 use clave_backend::{
     assisted::{
         ActionOutcome, AssistedAction, Authority, CallAnswer, CallStart, ConsoleEvent, InPersonOutcome,
         ProcessState,
     },
-    clock::INSTITUTE_TZ,
     staff::{StaffLoginOutcome, StaffNeed, StaffSessionId},
 };
 use clave_domain::{Email, FieldProblem, Identification, Mobile};
@@ -16,20 +15,9 @@ use secrecy::SecretString;
 use super::*;
 use crate::server::{client_info, cookies, services, staff_actor};
 
-fn local_time(at: DateTime<Utc>) -> LocalTime {
-    let local = at.with_timezone(&INSTITUTE_TZ);
-    LocalTime {
-        year: local.year(),
-        month: local.month(),
-        day: local.day(),
-        hour: local.hour(),
-        minute: local.minute(),
-    }
-}
-
 fn event_view(e: ConsoleEvent) -> EventView {
     EventView {
-        at: local_time(e.at),
+        at: LocalTime::of(e.at),
         kind: e.kind,
         actor: e.actor,
         ip: e.ip,
@@ -112,7 +100,7 @@ pub async fn search(identification: String) -> Result<SearchReply, AppError> {
         generation: process(s.generation),
         recovery: process(s.recovery),
         huella_registrada: s.huella_registrada,
-        video_blocked_until: s.video_blocked_until.map(local_time),
+        video_blocked_until: s.video_blocked_until.map(LocalTime::of),
         foreigner_enabled: s.foreigner_enabled,
         email_masked: s.email_masked,
         mobile_masked: s.mobile_masked,
@@ -134,7 +122,7 @@ pub async fn verify_in_person(
         .await?;
     Ok(match outcome {
         InPersonOutcome::Verified { verification, expires_at } => {
-            InPersonReply::Verified { verification, until: local_time(expires_at) }
+            InPersonReply::Verified { verification, until: LocalTime::of(expires_at) }
         }
         InPersonOutcome::NotConfirmed => InPersonReply::NotConfirmed,
         InPersonOutcome::UnknownAffiliate => InPersonReply::NotFound,
@@ -196,7 +184,7 @@ pub async fn start_call(affiliate_id: i64) -> Result<CallStartReply, AppError> {
     let services = services()?;
     Ok(match services.assisted.start_call(&actor, affiliate_id).await? {
         CallStart::Started { call, questions } => CallStartReply::Started { call, questions },
-        CallStart::Blocked { until } => CallStartReply::Blocked { until: local_time(until) },
+        CallStart::Blocked { until } => CallStartReply::Blocked { until: LocalTime::of(until) },
         CallStart::InProgress => CallStartReply::InProgress,
         CallStart::NoClave => CallStartReply::NoClave,
     })
@@ -207,7 +195,7 @@ pub async fn answer_call(call: i64, answers: Vec<String>) -> Result<CallAnswerRe
     let services = services()?;
     Ok(match services.assisted.answer_call(&actor, call, &answers, &client_info()).await? {
         CallAnswer::Answered { correct, verified, blocked_until } => {
-            CallAnswerReply::Answered { correct, verified, blocked_until: blocked_until.map(local_time) }
+            CallAnswerReply::Answered { correct, verified, blocked_until: blocked_until.map(LocalTime::of) }
         }
         CallAnswer::Incomplete => CallAnswerReply::Incomplete,
         CallAnswer::NotOpen => CallAnswerReply::NotOpen,
