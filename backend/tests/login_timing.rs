@@ -1,7 +1,9 @@
 //! DESIGN §5.1: refusing an unknown number costs the same time as refusing a known one with a
 //! wrong password. Real argon2 parameters (19 MiB, t=2). A test binary of its own, so no other test
 //! competes for the two cores while it measures; samples are taken in pairs and the median of the
-//! pairs' ratios is asserted, so a change of machine load affects both sides of a pair alike.
+//! pairs' ratios is asserted, so a change of machine load affects both sides of a pair alike. Each
+//! side of a pair is the fastest of a few interleaved tries: other work on the machine can only
+//! add time, so the minimum is the refusal's own cost.
 
 use std::{
     sync::Arc,
@@ -30,6 +32,8 @@ const MARIA: &str = "1701234567";
 const UNKNOWN: &str = "1710034065";
 const PASSWORD: &str = "Tortuga7Verde2Montaña";
 const PAIRS: usize = 40;
+/// Tries per side of a pair (below the 5 failures that lock María's clave).
+const TRIES: usize = 3;
 
 fn ident(id: &str) -> Identification {
     Identification::parse(id).expect("valid identification")
@@ -89,19 +93,15 @@ async fn unknown_and_known_numbers_take_the_same_time_to_refuse() {
     };
     let maria = store.profile(&ident(MARIA)).await.expect("db").expect("profile").affiliate_id;
     let mut ratios = Vec::with_capacity(PAIRS);
-    for pair in 0..PAIRS {
+    for _ in 0..PAIRS {
         // Stay below the lock, so every known attempt is counted like a real one.
-        if pair % 4 == 0 {
-            store.unlock_profile(maria, clock.now()).await.expect("db");
+        store.unlock_profile(maria, clock.now()).await.expect("db");
+        // Interleave the sides, so neither always meets a warmer or colder machine.
+        let (mut known, mut unknown) = (f64::INFINITY, f64::INFINITY);
+        for _ in 0..TRIES {
+            known = known.min(refuse(MARIA).await);
+            unknown = unknown.min(refuse(UNKNOWN).await);
         }
-        // Alternate which goes first, so neither side always meets a warmer or colder machine.
-        let (known, unknown) = if pair % 2 == 0 {
-            let known = refuse(MARIA).await;
-            (known, refuse(UNKNOWN).await)
-        } else {
-            let unknown = refuse(UNKNOWN).await;
-            (refuse(MARIA).await, unknown)
-        };
         ratios.push(unknown / known);
     }
     ratios.sort_by(f64::total_cmp);
