@@ -33,6 +33,30 @@ pub(super) fn received(
     OutgoingMail { to, subject: format!("Clave IESS: recibimos su trámite {number}"), text, html: None }
 }
 
+/// An agent opened the case: its documents are being reviewed.
+pub(super) fn in_review(
+    settings: &Settings,
+    to: Email,
+    number: &CaseNumber,
+    kind: RequestType,
+) -> OutgoingMail {
+    let text = format!(
+        "Estimado/a usuario/a:\n\n\
+         Un agente del IESS está revisando su trámite {number} «{kind}».\n\n\
+         No tiene que hacer nada por ahora: le escribiremos a este correo cuando el trámite sea \
+         aprobado o rechazado. Puede consultar el estado en:\n{status}\n\n\
+         {SIGNATURE}\n",
+        kind = kind.label_es(),
+        status = page(settings, routes::VENTANILLA_STATUS),
+    );
+    OutgoingMail {
+        to,
+        subject: format!("Clave IESS: su trámite {number} está en revisión"),
+        text,
+        html: None,
+    }
+}
+
 /// The case was approved and its action done: what happens next.
 pub(super) fn approved(
     settings: &Settings,

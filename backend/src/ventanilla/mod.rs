@@ -287,16 +287,20 @@ impl Ventanilla {
     }
 
     /// One case for the reviewer, with the registry person it names (contacts masked). Opening
-    /// a received case puts it `en_revision`.
+    /// a received case puts it `en_revision`, which the contact email is told.
     pub async fn case(
         &self,
         number: &CaseNumber,
         actor: &StaffActor,
     ) -> Result<Option<CaseDetail>, ServiceError> {
-        if self.store.start_review(number, &actor.username, self.clock.now()).await? {
+        let review_started = self.store.start_review(number, &actor.username, self.clock.now()).await?;
+        let Some(case) = self.store.case_by_number(number).await? else { return Ok(None) };
+        if review_started {
+            let mail =
+                mails::in_review(&self.settings, case.contact_email.clone(), number, case.request_type);
+            self.mailer.queue(mail).await?;
             tracing::info!(case = %number, "ventanilla case under review");
         }
-        let Some(case) = self.store.case_by_number(number).await? else { return Ok(None) };
         let person = match Identification::parse(&case.id_number) {
             Ok(id) => self.person(&id).await?,
             Err(_) => None,

@@ -390,3 +390,23 @@ async fn the_queue_lists_open_cases_oldest_first() {
         services.ventanilla.open_cases().await.expect("db").into_iter().map(|c| c.number).collect();
     assert_eq!(queue, [first, third]);
 }
+
+#[tokio::test]
+async fn opening_a_received_case_tells_the_contact_it_is_under_review_once() {
+    let world = World::in_memory().await;
+    let services = services(&world).await;
+    let number = file(&services.ventanilla, PATRICIA, RequestType::Desbloqueo).await;
+    for _ in 0..2 {
+        services.ventanilla.case(&number, &agent("ana")).await.expect("db").expect("case");
+    }
+    let case = world.store.case_by_number(&number).await.expect("db").expect("stored");
+    assert_eq!(case.status, CaseStatus::EnRevision);
+    let subjects: Vec<_> = world.mails().await.into_iter().map(|(to, subject, _)| (to, subject)).collect();
+    assert_eq!(
+        subjects,
+        [
+            (CONTACT.to_owned(), "Clave IESS: recibimos su trámite VV-2026-000001".to_owned()),
+            (CONTACT.to_owned(), "Clave IESS: su trámite VV-2026-000001 está en revisión".to_owned()),
+        ]
+    );
+}

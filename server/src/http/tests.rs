@@ -299,7 +299,7 @@ async fn a_captcha_proof_opens_one_flow_only() {
 }
 
 /// Every staff server function with a body its arguments parse from.
-const STAFF_FUNCTIONS: [(&str, &str); 8] = [
+const STAFF_FUNCTIONS: [(&str, &str); 11] = [
     ("/api/agentes/yo", ""),
     ("/api/agentes/buscar", "identification=1709876542"),
     ("/api/agentes/presencial", "affiliate_id=1&document_checked=true&fingerprint_registered=true"),
@@ -310,6 +310,9 @@ const STAFF_FUNCTIONS: [(&str, &str); 8] = [
     ("/api/agentes/videollamada", "affiliate_id=1"),
     ("/api/agentes/videollamada/respuestas", "call=999&answers[0]=a&answers[1]=b&answers[2]=c&answers[3]=d"),
     ("/api/agentes/auditoria", "identification=&actor=&kind=&from=&to=&page=0"),
+    ("/api/agentes/ventanilla/casos", ""),
+    ("/api/agentes/ventanilla/caso", "number=VV-2026-000001"),
+    ("/api/agentes/ventanilla/decidir", "number=VV-2026-000999&approve=false&reason=Motivo+de+prueba+largo"),
     // Last: it ends the session it is called with.
     ("/api/agentes/salir", ""),
 ];
