@@ -79,15 +79,35 @@ pub async fn record(
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let event = NewEvent {
-        affiliate_id: Some(affiliate_id),
-        actor: actor.to_owned(),
-        kind: kind.as_str().to_owned(),
-        ip: client.ip.clone(),
-        user_agent: client.user_agent.clone(),
-        ..NewEvent::default()
-    };
-    store.append_event(&event, now).await
+    store.append_event(&NewEvent::new(kind, actor, client).affiliate(affiliate_id), now).await
+}
+
+impl NewEvent {
+    /// An event of `kind` done by `actor` from `client`; the builder methods add the rest.
+    pub fn new(kind: EventKind, actor: &str, client: &ClientInfo) -> Self {
+        Self {
+            actor: actor.to_owned(),
+            kind: kind.as_str().to_owned(),
+            ip: client.ip.clone(),
+            user_agent: client.user_agent.clone(),
+            ..Self::default()
+        }
+    }
+
+    /// The affiliate the event is about.
+    pub fn affiliate(self, affiliate_id: i64) -> Self {
+        Self { affiliate_id: Some(affiliate_id), ..self }
+    }
+
+    /// The case it belongs to: a Ventanilla case number, `CAU-n` or `VID-n`.
+    pub fn case(self, case_number: impl Into<String>) -> Self {
+        Self { case_number: Some(case_number.into()), ..self }
+    }
+
+    /// Why a staff member did it.
+    pub fn reason(self, reason: &str) -> Self {
+        Self { reason: Some(reason.to_owned()), ..self }
+    }
 }
 
 #[cfg(test)]

@@ -102,7 +102,7 @@ impl Captcha {
     pub fn challenge(&self, now: DateTime<Utc>) -> Challenge {
         let mut salt = [0u8; SALT_BYTES];
         rand::rngs::OsRng.fill_bytes(&mut salt);
-        let expires = now + chrono::Duration::from_std(self.ttl).unwrap_or(chrono::Duration::MAX);
+        let expires = now + crate::clock::chrono_duration(self.ttl);
         let salt = format!("{}?{EXPIRES_PARAM}={}", hex::encode(salt), expires.timestamp());
         let number = rand::rngs::OsRng.gen_range(0..=self.max_number);
         let challenge = challenge_hash(&salt, number);

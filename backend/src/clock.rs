@@ -59,7 +59,7 @@ impl ManualClock {
     /// Moves the clock forward.
     pub fn advance(&self, by: std::time::Duration) {
         let mut now = self.lock();
-        *now += chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
+        *now += chrono_duration(by);
     }
 
     /// Sets the clock to `to`.
@@ -88,6 +88,11 @@ pub fn to_millis(t: DateTime<Utc>) -> i64 {
 /// The inverse of [`to_millis`]; out-of-range values clamp to the epoch.
 pub fn from_millis(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// A setting's `std` duration as a `chrono` one, saturating (a huge setting means "never").
+pub fn chrono_duration(d: std::time::Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }
 
 #[cfg(test)]

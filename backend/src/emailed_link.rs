@@ -60,7 +60,7 @@ impl EmailedLink {
     /// The first link of a flow: `token`, valid for `ttl` from `now`.
     pub fn new(token: &PlainToken, ttl: Duration, now: DateTime<Utc>) -> Self {
         Self {
-            expires_at: to_millis(now + chrono_ttl(ttl)),
+            expires_at: to_millis(now + crate::clock::chrono_duration(ttl)),
             hash: token.hash().as_hex(),
             resends: Vec::new(),
         }
@@ -69,7 +69,7 @@ impl EmailedLink {
     /// A press of "reenviar": `token` replaces the current link, valid for `ttl` from `now`.
     fn renew(&mut self, token: &PlainToken, ttl: Duration, now: DateTime<Utc>) {
         self.resends.push(to_millis(now));
-        self.expires_at = to_millis(now + chrono_ttl(ttl));
+        self.expires_at = to_millis(now + crate::clock::chrono_duration(ttl));
         self.hash = token.hash().as_hex();
     }
 
@@ -120,7 +120,7 @@ pub(crate) trait LinkedState: FlowState {
 /// The flow's expiry once a link valid until `link_expires_at` is out: the flow outlives the
 /// link by `flow_ttl`, so an expired link can still be sent again.
 pub(crate) fn flow_expiry(link_expires_at: DateTime<Utc>, flow_ttl: Duration) -> DateTime<Utc> {
-    link_expires_at + chrono_ttl(flow_ttl)
+    link_expires_at + crate::clock::chrono_duration(flow_ttl)
 }
 
 /// Stores `token` for the flow `flow`, valid from `now` for `ttl`.
@@ -134,7 +134,7 @@ pub(crate) async fn store_token<S: LinkedState>(
     let record = TokenRecord {
         purpose: S::PURPOSE.to_owned(),
         subject: flow.as_hex(),
-        expires_at: now + chrono_ttl(ttl),
+        expires_at: now + crate::clock::chrono_duration(ttl),
     };
     Ok(store.insert_token(&token.hash(), &record, now).await?)
 }
@@ -196,8 +196,4 @@ pub(crate) async fn flow_of<S: LinkedState>(
 
 fn hour() -> chrono::Duration {
     chrono::Duration::hours(1)
-}
-
-fn chrono_ttl(d: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }

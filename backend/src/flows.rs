@@ -116,7 +116,7 @@ pub async fn create<S: FlowState>(
         step: step.as_str().to_owned(),
         state: serde_json::to_string(state)?,
         version: 0,
-        expires_at: now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX),
+        expires_at: now + crate::clock::chrono_duration(ttl),
     };
     store.insert_flow(&id.hash(), &flow, now).await?;
     Ok(id)

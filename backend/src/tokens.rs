@@ -75,7 +75,7 @@ pub async fn issue(
     now: DateTime<Utc>,
 ) -> Result<PlainToken, StoreError> {
     let token = PlainToken::generate();
-    let expires_at = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
+    let expires_at = now + crate::clock::chrono_duration(ttl);
     let record = TokenRecord { purpose: purpose.to_owned(), subject: subject.to_owned(), expires_at };
     store.insert_token(&token.hash(), &record, now).await?;
     Ok(token)

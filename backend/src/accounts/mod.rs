@@ -24,7 +24,7 @@ pub use ids::{DeviceId, SessionId};
 
 use crate::{
     audit::{self, ACTOR_AFFILIATE, ClientInfo, EventKind},
-    clock::Clock,
+    clock::{Clock, chrono_duration},
     config::Settings,
     hashing::PasswordHasher,
     mail::Mailer,
@@ -439,8 +439,4 @@ impl Accounts {
     async fn not_me_link(&self, id: &Identification, now: DateTime<Utc>) -> Result<String, ServiceError> {
         Ok(crate::reports::not_me_link(&*self.store, &self.settings, id, now).await?)
     }
-}
-
-fn chrono_duration(d: std::time::Duration) -> chrono::Duration {
-    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }

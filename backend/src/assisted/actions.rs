@@ -7,12 +7,18 @@ use crate::{
     audit::{ClientInfo, EventKind},
     service_error::ServiceError,
     staff::StaffActor,
+    store::NewEvent,
 };
 
 /// The shortest reason accepted for an action, in characters.
 pub const MIN_REASON_CHARS: usize = 10;
 /// The longest reason kept.
-const MAX_REASON_CHARS: usize = 500;
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// Whether a staff member's reason (already trimmed) has an acceptable length.
+pub fn valid_reason(reason: &str) -> bool {
+    (MIN_REASON_CHARS..=MAX_REASON_CHARS).contains(&reason.chars().count())
+}
 
 /// An action staff take for an affiliate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +67,7 @@ pub enum ActionOutcome {
 /// Why an action was not done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActionRefusal {
-    /// The reason is shorter than [`MIN_REASON_CHARS`] (or longer than 500).
+    /// The reason is shorter than [`MIN_REASON_CHARS`] or longer than [`MAX_REASON_CHARS`].
     ReasonLength,
     /// No such affiliate in the registry.
     UnknownAffiliate,
@@ -118,7 +124,7 @@ impl Assisted {
         client: &ClientInfo,
     ) -> Result<ActionOutcome, ServiceError> {
         let reason = reason.trim();
-        if !(MIN_REASON_CHARS..=MAX_REASON_CHARS).contains(&reason.chars().count()) {
+        if !valid_reason(reason) {
             return Ok(ActionOutcome::Refused(ActionRefusal::ReasonLength));
         }
         let Some(affiliate) = self.store.affiliate_by_row(affiliate_id).await? else {
@@ -144,21 +150,15 @@ impl Assisted {
             Ok(case) => case,
             Err(refusal) => return Ok(ActionOutcome::Refused(refusal)),
         };
-        let channel = mails::Channel::of(authority);
+        // Act, record, then notify: a mail that fails leaves the action and its audit row in place.
+        let mut changed_contacts = None;
         match &action {
             AssistedAction::Unlock => {
                 self.store.unlock_profile(affiliate_id, now).await?;
-                let link =
-                    self.recovery.assisted_link(affiliate_id).await?.ok_or(ServiceError::FlowNotFound)?;
-                let not_me = self.not_me(&affiliate.identification).await?;
-                self.mailer.queue(mails::unlocked(&self.settings, channel, &link, &not_me)).await?;
             }
             AssistedAction::ClearBlocks => {
                 self.generation.clear_attempts(&affiliate.identification).await?;
                 self.recovery.clear_attempts(&affiliate.identification).await?;
-                if let Some(to) = profile.as_ref().map(|p| p.email.clone()).or(affiliate.email.clone()) {
-                    self.mailer.queue(mails::blocks_cleared(&self.settings, to, channel)).await?;
-                }
             }
             AssistedAction::UpdateContacts { email, mobile } => {
                 let Some(profile) = &profile else {
@@ -170,21 +170,47 @@ impl Assisted {
                     landline: profile.landline.clone(),
                 };
                 self.store.update_contacts(affiliate_id, &contacts, now).await?;
-                let not_me = self.not_me(&affiliate.identification).await?;
-                let old = profile.email.clone();
-                self.mailer.queue(mails::contacts_changed(old, &contacts, channel, &not_me)).await?;
-                if contacts.email != profile.email {
-                    self.mailer.queue(mails::new_address(contacts.email.clone(), channel)).await?;
-                }
+                changed_contacts = Some((profile.email.clone(), contacts));
             }
             AssistedAction::EnableForeignerGeneration => {
                 self.store.enable_foreigner(affiliate_id, &actor.username, now).await?;
+            }
+        }
+        let mut event =
+            NewEvent::new(action.event(), &actor.username, client).affiliate(affiliate_id).reason(reason);
+        event.case_number = case;
+        self.store.append_event(&event, now).await?;
+
+        let channel = mails::Channel::of(authority);
+        match &action {
+            AssistedAction::Unlock => {
+                let link =
+                    self.recovery.assisted_link(affiliate_id).await?.ok_or(ServiceError::FlowNotFound)?;
+                let not_me = self.not_me(&affiliate.identification).await?;
+                self.mailer.queue(mails::unlocked(&self.settings, channel, &link, &not_me)).await?;
+            }
+            AssistedAction::ClearBlocks => {
+                if let Some(to) = profile.as_ref().map(|p| p.email.clone()).or(affiliate.email.clone()) {
+                    self.mailer.queue(mails::blocks_cleared(&self.settings, to, channel)).await?;
+                }
+            }
+            AssistedAction::UpdateContacts { .. } => {
+                if let Some((old, contacts)) = changed_contacts {
+                    let not_me = self.not_me(&affiliate.identification).await?;
+                    self.mailer
+                        .queue(mails::contacts_changed(old.clone(), &contacts, channel, &not_me))
+                        .await?;
+                    if contacts.email != old {
+                        self.mailer.queue(mails::new_address(contacts.email, channel)).await?;
+                    }
+                }
+            }
+            AssistedAction::EnableForeignerGeneration => {
                 if let Some(to) = affiliate.email.clone() {
                     self.mailer.queue(mails::foreigner_enabled(&self.settings, to)).await?;
                 }
             }
         }
-        self.audit(actor, affiliate_id, action.event(), (case, Some(reason)), client, now).await?;
         tracing::info!(action = action.event().as_str(), "assisted action done");
         Ok(ActionOutcome::Done)
     }
@@ -211,7 +237,7 @@ impl Assisted {
                 if *action != AssistedAction::Unlock {
                     return Ok(Err(ActionRefusal::NotAllowedByCall));
                 }
-                let fresh_since = now - crate::staff::chrono_duration(self.settings.staff.call_ttl);
+                let fresh_since = now - crate::clock::chrono_duration(self.settings.staff.call_ttl);
                 if self.store.spend_verified_call(call, actor.id, affiliate_id, fresh_since, now).await? {
                     Ok(Some(call_ref(call)))
                 } else {

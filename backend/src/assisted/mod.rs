@@ -20,24 +20,16 @@ mod videollamada;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-
-pub use actions::{ActionOutcome, ActionRefusal, AssistedAction, Authority, MIN_REASON_CHARS};
+pub use actions::{
+    ActionOutcome, ActionRefusal, AssistedAction, Authority, MAX_REASON_CHARS, MIN_REASON_CHARS, valid_reason,
+};
 pub use console::{AUDIT_PAGE_SIZE, AffiliateStatus, AuditPage, ConsoleEvent, ProcessState};
 pub use presencial::InPersonOutcome;
 pub use videollamada::{CallAnswer, CallStart, QUESTIONS_PER_CALL};
 
 use crate::{
-    audit::{ClientInfo, EventKind},
-    clock::Clock,
-    config::Settings,
-    generation::Generation,
-    hashing::PasswordHasher,
-    mail::Mailer,
-    recovery::Recovery,
-    service_error::ServiceError,
-    staff::StaffActor,
-    store::{NewEvent, Store},
+    clock::Clock, config::Settings, generation::Generation, hashing::PasswordHasher, mail::Mailer,
+    recovery::Recovery, store::Store,
 };
 
 /// The staff console's service. Cheap to clone.
@@ -69,29 +61,6 @@ impl Assisted {
         recovery: Recovery,
     ) -> Self {
         Self { store, clock, settings, hasher, mailer, generation, recovery }
-    }
-
-    /// Appends a staff action to the audit trail: who, what, for whom, from where, the case (a
-    /// Ventanilla case number, `CAU-n` or `VID-n`) and the reason.
-    async fn audit(
-        &self,
-        actor: &StaffActor,
-        affiliate_id: i64,
-        kind: EventKind,
-        (case, reason): (Option<String>, Option<&str>),
-        client: &ClientInfo,
-        now: DateTime<Utc>,
-    ) -> Result<(), ServiceError> {
-        let event = NewEvent {
-            affiliate_id: Some(affiliate_id),
-            actor: actor.username.clone(),
-            kind: kind.as_str().to_owned(),
-            ip: client.ip.clone(),
-            user_agent: client.user_agent.clone(),
-            case_number: case,
-            reason: reason.map(str::to_owned),
-        };
-        Ok(self.store.append_event(&event, now).await?)
     }
 }
 

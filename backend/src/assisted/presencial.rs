@@ -7,14 +7,16 @@ use chrono::{DateTime, Utc};
 use super::{Assisted, verification_ref};
 use crate::{
     audit::{ClientInfo, EventKind},
+    clock::chrono_duration,
     service_error::ServiceError,
-    staff::{StaffActor, chrono_duration},
+    staff::StaffActor,
+    store::NewEvent,
 };
 
 /// What recording an in-person verification did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InPersonOutcome {
-    /// Recorded and `huella_registrada` set; actions may name `verification` until `expires_at`.
+    /// Recorded, so the fingerprint is on record; actions may name `verification` until `expires_at`.
     Verified { verification: i64, expires_at: DateTime<Utc> },
     /// Both checks must be ticked; nothing was recorded.
     NotConfirmed,
@@ -24,7 +26,8 @@ pub enum InPersonOutcome {
 
 impl Assisted {
     /// Records that `actor` checked the original document and registered the fingerprint of the
-    /// affiliate with row `affiliate_id`; sets `huella_registrada`.
+    /// affiliate with row `affiliate_id`; from then on the fingerprint is on record
+    /// (`huella_registrada`, derived by the store from the verification).
     #[tracing::instrument(skip_all)]
     pub async fn verify_in_person(
         &self,
@@ -43,9 +46,10 @@ impl Assisted {
         let now = self.clock.now();
         let expires_at = now + chrono_duration(self.settings.staff.verification_ttl);
         let verification = self.store.insert_verification(actor.id, affiliate_id, now, expires_at).await?;
-        self.store.register_fingerprint(affiliate_id, now).await?;
-        let case = Some(verification_ref(verification));
-        self.audit(actor, affiliate_id, EventKind::InPersonVerified, (case, None), client, now).await?;
+        let event = NewEvent::new(EventKind::InPersonVerified, &actor.username, client)
+            .affiliate(affiliate_id)
+            .case(verification_ref(verification));
+        self.store.append_event(&event, now).await?;
         Ok(InPersonOutcome::Verified { verification, expires_at })
     }
 }

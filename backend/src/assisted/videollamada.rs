@@ -14,10 +14,11 @@ use secrecy::SecretString;
 use super::{Assisted, call_ref};
 use crate::{
     audit::{ClientInfo, EventKind},
+    clock::chrono_duration,
     registry::Affiliate,
     service_error::ServiceError,
-    staff::{StaffActor, chrono_duration},
-    store::{CallEnd, CallOpening, ProfileRecord},
+    staff::StaffActor,
+    store::{CallEnd, CallOpening, NewEvent, ProfileRecord},
 };
 
 /// Questions asked in one call.
@@ -123,7 +124,8 @@ impl Assisted {
             return Ok(CallAnswer::NotOpen);
         }
         let kind = if verified { EventKind::VideoCallVerified } else { EventKind::VideoCallFailed };
-        self.audit(actor, affiliate_id, kind, (Some(call_ref(call)), None), client, now).await?;
+        let event = NewEvent::new(kind, &actor.username, client).affiliate(affiliate_id).case(call_ref(call));
+        self.store.append_event(&event, now).await?;
         let blocked_until = match end {
             CallEnd::Failed { block_until } => Some(block_until),
             CallEnd::Verified => None,

@@ -203,8 +203,8 @@ impl Generation {
         let now = self.clock.now();
         let subject = self.subject(id);
         let round = self.store.attempt_count(&subject, PROCESS).await?.total;
-        let challenge = self.challenge(id, &subject, round).await?;
-        if self.gated_foreigner(id).await? {
+        let (challenge, gated) = self.challenge(id, &subject, round).await?;
+        if gated {
             // The page answers as for anyone (a decoy challenge); only the email on file learns why.
             self.notify_on_file(id, mails::Notice::ForeignerNotEnabled).await?;
         }
@@ -275,7 +275,7 @@ impl Generation {
             self.notify_on_file(&state.identification, mails::Notice::ProcessBlocked).await?;
         }
         let round = limits.total.saturating_sub(left_total);
-        let challenge = self.challenge(&state.identification, &state.subject, round).await?;
+        let (challenge, _) = self.challenge(&state.identification, &state.subject, round).await?;
         let next_state =
             GenerationState { round, answers: challenge.answers, view: challenge.view.clone(), ..state };
         if !flows::advance(&*self.store, &at, GenerationStep::Challenge, &next_state, None, now).await? {
@@ -328,33 +328,36 @@ impl Generation {
         hex::encode(mac.finalize().into_bytes())
     }
 
-    /// The same registry reads for every identification, then the real or the decoy challenge.
+    /// The same registry reads for every identification, then the real or the decoy challenge;
+    /// and whether the person is a foreigner held back by the CAU gate.
     async fn challenge(
         &self,
         id: &Identification,
         subject: &str,
         round: u32,
-    ) -> Result<Challenge, ServiceError> {
+    ) -> Result<(Challenge, bool), ServiceError> {
         let today = self.clock.institute_day();
         let employers = self.sampled_employers(subject).await?;
-        let affiliate = match self.store.find_affiliate(id).await? {
-            Some(_) if self.gated_foreigner(id).await? => None,
-            found => found,
-        };
-        Ok(match affiliate {
+        let mut affiliate = self.store.find_affiliate(id).await?;
+        let gated = affiliate.is_some() && self.gated_foreigner(id).await?;
+        if gated {
+            affiliate = None;
+        }
+        let challenge = match affiliate {
             Some(affiliate) => self.challenger.for_affiliate(&affiliate, &employers, subject, round, today),
             None => self.challenger.for_unknown(id, &employers, subject, round, today),
-        })
+        };
+        Ok((challenge, gated))
     }
 
-    /// A registered foreigner without a clave whose first generation no CAU agent enabled yet
-    /// (DESIGN §2.1): until then they get the decoy challenge, like an unknown code.
+    /// Whether a registered person is a foreigner without a clave whose first generation no CAU
+    /// agent enabled yet (DESIGN §2.1): until then they get the decoy challenge, like an unknown
+    /// code.
     async fn gated_foreigner(&self, id: &Identification) -> Result<bool, ServiceError> {
         if id.kind() != clave_domain::IdentificationKind::Foreigner {
             return Ok(false);
         }
-        let registered = self.store.find_affiliate(id).await?.is_some();
-        Ok(registered && !self.store.has_clave(id).await? && !self.store.foreigner_enabled(id).await?)
+        Ok(!self.store.has_clave(id).await? && !self.store.foreigner_enabled(id).await?)
     }
 
     /// Employers of affiliates at the person's fixed probes: where the employer question's

@@ -22,7 +22,7 @@ pub use ids::StaffSessionId;
 
 use crate::{
     audit::{ClientInfo, EventKind},
-    clock::Clock,
+    clock::{Clock, chrono_duration},
     config::Settings,
     hashing::PasswordHasher,
     password_policy,
@@ -279,23 +279,11 @@ impl Staff {
         client: &ClientInfo,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
-        let event = NewEvent {
-            affiliate_id: None,
-            actor: username.to_owned(),
-            kind: kind.as_str().to_owned(),
-            ip: client.ip.clone(),
-            user_agent: client.user_agent.clone(),
-            ..NewEvent::default()
-        };
-        Ok(self.store.append_event(&event, now).await?)
+        Ok(self.store.append_event(&NewEvent::new(kind, username, client), now).await?)
     }
 }
 
 fn enrolment(secret: String, username: &str) -> TotpEnrolment {
     let uri = totp::uri(&secret, username).unwrap_or_default();
     TotpEnrolment { secret, uri }
-}
-
-pub(crate) fn chrono_duration(d: std::time::Duration) -> chrono::Duration {
-    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }

@@ -62,9 +62,6 @@ pub trait AssistedStore: Send + Sync {
     /// The registry record with this row id.
     async fn affiliate_by_row(&self, affiliate_id: i64) -> Result<Option<Affiliate>, StoreError>;
 
-    /// Records the fingerprint (`huella_registrada`) of the registry row.
-    async fn register_fingerprint(&self, affiliate_id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
-
     async fn insert_verification(
         &self,
         staff_id: i64,

@@ -105,7 +105,4 @@ pub trait VentanillaStore: Send + Sync {
 
     /// Deletes the documents of cases closed at or before `closed_before`; returns how many.
     async fn purge_case_documents(&self, closed_before: DateTime<Utc>) -> Result<u64, StoreError>;
-
-    /// The registry row id of this identification, if any.
-    async fn affiliate_row_id(&self, id_number: &str) -> Result<Option<i64>, StoreError>;
 }

@@ -25,7 +25,7 @@ use clave_domain::{
 use crate::{
     assisted::{ActionOutcome, ActionRefusal, Assisted, AssistedAction, Authority},
     audit::{ACTOR_AFFILIATE, ClientInfo, EventKind},
-    clock::{Clock, INSTITUTE_TZ},
+    clock::Clock,
     config::Settings,
     mail::Mailer,
     registry::Affiliate,
@@ -38,13 +38,13 @@ pub use upload::{LimitedBuffer, Refusal, TooLarge};
 
 /// Shortest and longest reason of a decision, in characters (trimmed): the same as every
 /// assisted action's.
-pub use crate::assisted::MIN_REASON_CHARS;
-pub const MAX_REASON_CHARS: usize = 500;
+pub use crate::assisted::{MAX_REASON_CHARS, MIN_REASON_CHARS};
 /// Most open cases the queue lists at once.
 pub const QUEUE_LENGTH: u32 = 200;
 
-/// A filing as it arrives: text fields as typed, each attachment read up to its limit.
-#[derive(Debug, Clone, Default)]
+/// A filing as it arrives: text fields as typed, each attachment read up to its limit. No
+/// `Debug`: it holds a person's documents and contact.
+#[derive(Clone, Default)]
 pub struct FilingForm {
     pub request_type: String,
     pub contact_email: String,
@@ -237,8 +237,8 @@ impl Ventanilla {
         client: &ClientInfo,
     ) -> Result<CaseNumber, ServiceError> {
         let now = self.clock.now();
-        let affiliate_id = self.store.affiliate_row_id(id.as_str()).await?;
-        let year = now.with_timezone(&INSTITUTE_TZ).year();
+        let affiliate_id = self.store.affiliate_row(id).await?;
+        let year = self.clock.institute_day().year();
         let case = NewCase {
             year,
             request_type: filing.request_type,
@@ -249,8 +249,10 @@ impl Ventanilla {
             documents: &filing.documents,
         };
         let number = self.store.insert_case(&case, now).await?;
-        self.record(affiliate_id, EventKind::VentanillaFiled, ACTOR_AFFILIATE, client, &number, None, now)
-            .await?;
+        let mut event =
+            NewEvent::new(EventKind::VentanillaFiled, ACTOR_AFFILIATE, client).case(number.as_str());
+        event.affiliate_id = affiliate_id;
+        self.store.append_event(&event, now).await?;
         self.mailer
             .queue(mails::received(&self.settings, filing.contact_email, &number, filing.request_type))
             .await?;
@@ -346,7 +348,7 @@ impl Ventanilla {
         client: &ClientInfo,
     ) -> Result<DecisionOutcome, ServiceError> {
         let reason = reason.trim();
-        if !(MIN_REASON_CHARS..=MAX_REASON_CHARS).contains(&reason.chars().count()) {
+        if !crate::assisted::valid_reason(reason) {
             return Ok(DecisionOutcome::ReasonLength);
         }
         let Some(case) = self.store.case_by_number(number).await? else {
@@ -366,16 +368,11 @@ impl Ventanilla {
                 {
                     return Ok(DecisionOutcome::AlreadyClosed);
                 }
-                self.record(
-                    case.affiliate_id,
-                    EventKind::VentanillaRejected,
-                    &actor.username,
-                    client,
-                    number,
-                    Some(reason),
-                    now,
-                )
-                .await?;
+                let mut event = NewEvent::new(EventKind::VentanillaRejected, &actor.username, client)
+                    .case(number.as_str())
+                    .reason(reason);
+                event.affiliate_id = case.affiliate_id;
+                self.store.append_event(&event, now).await?;
                 self.mailer
                     .queue(mails::rejected(&self.settings, case.contact_email, number, reason))
                     .await?;
@@ -392,16 +389,11 @@ impl Ventanilla {
                 if let ActionOutcome::Refused(refusal) = performed? {
                     return Ok(DecisionOutcome::ActionRefused(refusal));
                 }
-                self.record(
-                    Some(profile.affiliate_id),
-                    EventKind::VentanillaApproved,
-                    &actor.username,
-                    client,
-                    number,
-                    Some(reason),
-                    now,
-                )
-                .await?;
+                let event = NewEvent::new(EventKind::VentanillaApproved, &actor.username, client)
+                    .affiliate(profile.affiliate_id)
+                    .case(number.as_str())
+                    .reason(reason);
+                self.store.append_event(&event, now).await?;
                 self.mailer
                     .queue(mails::approved(&self.settings, case.contact_email, number, case.request_type))
                     .await?;
@@ -437,35 +429,6 @@ impl Ventanilla {
         }
         Ok(ActionOutcome::Done)
     }
-
-    /// Deletes the documents of cases closed longer ago than the retention time; the case rows
-    /// and their audit events stay. Returns how many documents.
-    pub async fn purge_documents(&self, now: DateTime<Utc>) -> Result<u64, ServiceError> {
-        Ok(purge_documents(&*self.store, self.settings.ventanilla.retention_after_close, now).await?)
-    }
-
-    #[expect(clippy::too_many_arguments, reason = "one audit row's columns")]
-    async fn record(
-        &self,
-        affiliate_id: Option<i64>,
-        kind: EventKind,
-        actor: &str,
-        client: &ClientInfo,
-        number: &CaseNumber,
-        reason: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<(), ServiceError> {
-        let event = NewEvent {
-            affiliate_id,
-            actor: actor.to_owned(),
-            kind: kind.as_str().to_owned(),
-            ip: client.ip.clone(),
-            user_agent: client.user_agent.clone(),
-            case_number: Some(number.as_str().to_owned()),
-            reason: reason.map(str::to_owned),
-        };
-        Ok(self.store.append_event(&event, now).await?)
-    }
 }
 
 /// The retention rule on its own, for the purge job: documents of cases closed at or before
@@ -475,6 +438,6 @@ pub async fn purge_documents(
     retention: std::time::Duration,
     now: DateTime<Utc>,
 ) -> Result<u64, crate::store::StoreError> {
-    let retention = chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::MAX);
+    let retention = crate::clock::chrono_duration(retention);
     store.purge_case_documents(now.checked_sub_signed(retention).unwrap_or(DateTime::<Utc>::MIN_UTC)).await
 }

@@ -8,11 +8,17 @@ pub use clave_domain::ventanilla::Refusal;
 use image::{ImageFormat, ImageReader, Limits, codecs::jpeg::JpegEncoder};
 
 /// A field's bytes, read chunk by chunk, never holding more than `limit + 1` bytes: one byte past
-/// the limit is enough to know the file is too large, so the rest is never read.
-#[derive(Debug)]
+/// the limit is enough to know the file is too large, so the rest is never read. Its `Debug`
+/// shows sizes only: the bytes are a person's documents.
 pub struct LimitedBuffer {
     limit: usize,
     bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for LimitedBuffer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LimitedBuffer").field("limit", &self.limit).field("size", &self.bytes.len()).finish()
+    }
 }
 
 /// The field had more bytes than the limit.

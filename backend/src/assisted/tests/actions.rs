@@ -195,3 +195,16 @@ async fn a_ventanilla_case_unlocks_and_the_case_number_is_in_the_audit_trail() {
     let (_, _, text) = desk.world.mails().await.pop().expect("mail");
     assert!(text.contains("Ventanilla Virtual"), "{text}");
 }
+
+#[tokio::test]
+async fn a_fingerprint_registered_at_the_counter_survives_the_next_registry_import() {
+    let desk = Desk::new().await;
+    let agent = desk.agent("ana.agente").await;
+    let row = desk.row(GABRIELA).await;
+    verified(&desk, &agent, row).await;
+    // The operator imports the registry again, where Gabriela still says "no".
+    let csv = crate::registry::DEMO_CSV.as_bytes();
+    crate::registry::import(&*desk.world.store, csv, desk.world.clock.now(), false).await.expect("import");
+    let affiliate = desk.world.store.affiliate_by_row(row).await.expect("db").expect("row");
+    assert!(affiliate.huella_registrada, "the CAU's record is not undone by the import");
+}

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 
 use super::*;
 use crate::{
+    audit::ClientInfo,
     clock::Clock as _,
     generation::Generation,
     recovery::Recovery,

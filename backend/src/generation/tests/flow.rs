@@ -82,6 +82,7 @@ impl Harness {
             .challenge(&id, &loaded.state.subject, loaded.state.round)
             .await
             .expect("challenge")
+            .0
             .view
     }
 }

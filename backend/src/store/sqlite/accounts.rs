@@ -6,7 +6,7 @@ use clave_domain::{
 };
 use sqlx::{Row as _, sqlite::SqliteRow};
 
-use super::SqliteStore;
+use super::{SqliteStore, corrupt};
 use crate::{
     clock::{from_millis, to_millis},
     store::{
@@ -20,13 +20,6 @@ const PROFILE_COLUMNS: &str = "affiliate_id, id_number, email, mobile, landline,
      password_changed_at, locked_at, unknown_locked_at, created_at";
 
 /// A stored value that no longer parses (edited by hand): reported as a decode error.
-fn corrupt(column: &'static str) -> StoreError {
-    StoreError::Unexpected(sqlx::Error::ColumnDecode {
-        index: column.to_owned(),
-        source: "stored value is not valid".into(),
-    })
-}
-
 fn profile_from(row: &SqliteRow) -> Result<ProfileRecord, StoreError> {
     let text = |column: &'static str| row.try_get::<String, _>(column);
     let landline: Option<String> = row.try_get("landline")?;

@@ -7,10 +7,7 @@ use super::SqliteStore;
 use crate::{
     clock::{from_millis, to_millis},
     registry::Affiliate,
-    store::{
-        AssistedStore, AuditFilter, AuditRecord, CallEnd, CallOpening, OpenCall, RegistryStore as _,
-        StoreError,
-    },
+    store::{AssistedStore, AuditFilter, AuditRecord, CallEnd, CallOpening, OpenCall, StoreError},
 };
 
 #[async_trait]
@@ -23,21 +20,7 @@ impl AssistedStore for SqliteStore {
     }
 
     async fn affiliate_by_row(&self, affiliate_id: i64) -> Result<Option<Affiliate>, StoreError> {
-        let number: Option<String> = sqlx::query_scalar("SELECT id_number FROM affiliates WHERE id = ?")
-            .bind(affiliate_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(id) = number.and_then(|n| Identification::parse(&n).ok()) else { return Ok(None) };
-        self.find_affiliate(&id).await
-    }
-
-    async fn register_fingerprint(&self, affiliate_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("UPDATE affiliates SET huella_registrada = TRUE, updated_at = ? WHERE id = ?")
-            .bind(to_millis(now))
-            .bind(affiliate_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.affiliate_by_id(affiliate_id).await
     }
 
     async fn insert_verification(

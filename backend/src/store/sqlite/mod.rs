@@ -139,6 +139,14 @@ async fn spend_link(
     Ok(spent.rows_affected() == 1 && ended.rows_affected() == 1)
 }
 
+/// A stored value in `column` that no longer decodes.
+fn corrupt(column: &'static str) -> StoreError {
+    StoreError::Unexpected(sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: "stored value is not valid".into(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

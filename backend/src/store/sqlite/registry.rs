@@ -17,6 +17,14 @@ use crate::{
 
 const COLUMNS: &str = "id_kind, id_number, names, surnames, birth_date, email, mobile, landline, employer, \
                        first_contribution, huella_registrada, nationality";
+/// [`COLUMNS`] as the services read them: the fingerprint is on record when the imported registry
+/// says so or when a CAU agent registered it (an in-person verification). The CAU's record lives
+/// in a table of its own, so a later import of the registry cannot erase it.
+const READ_COLUMNS: &str = "id_kind, id_number, names, surnames, birth_date, email, mobile, landline, employer, \
+                            first_contribution, \
+                            (huella_registrada OR EXISTS (SELECT 1 FROM in_person_verifications v \
+                                                          WHERE v.affiliate_id = affiliates.id)) \
+                            AS huella_registrada, nationality";
 
 #[async_trait]
 impl RegistryStore for SqliteStore {
@@ -85,7 +93,7 @@ impl RegistryStore for SqliteStore {
     }
 
     async fn find_affiliate(&self, id: &Identification) -> Result<Option<Affiliate>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM affiliates WHERE id_number = ?"))
+        let row = sqlx::query(&format!("SELECT {READ_COLUMNS} FROM affiliates WHERE id_number = ?"))
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await?;
@@ -151,5 +159,16 @@ impl<'r> FromRow<'r, SqliteRow> for AffiliateRow {
             })
         })();
         Ok(Self(affiliate))
+    }
+}
+
+impl SqliteStore {
+    /// The registry row with id `row`, read as [`RegistryStore::find_affiliate`] reads one.
+    pub(super) async fn affiliate_by_id(&self, row: i64) -> Result<Option<Affiliate>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {READ_COLUMNS} FROM affiliates WHERE id = ?"))
+            .bind(row)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| AffiliateRow::from_row(&r)).transpose()?.and_then(|r| r.0))
     }
 }

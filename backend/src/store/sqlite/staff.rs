@@ -13,12 +13,7 @@ use crate::{
 };
 
 fn role(stored: &str) -> Result<StaffRole, StoreError> {
-    StaffRole::parse(stored).ok_or_else(|| {
-        StoreError::Unexpected(sqlx::Error::ColumnDecode {
-            index: "role".to_owned(),
-            source: "stored value is not valid".into(),
-        })
-    })
+    StaffRole::parse(stored).ok_or_else(|| super::corrupt("role"))
 }
 
 #[async_trait]

@@ -6,20 +6,13 @@ use clave_domain::{
 };
 use sqlx::{Row as _, sqlite::SqliteRow};
 
-use super::SqliteStore;
+use super::{SqliteStore, corrupt};
 use crate::{
     clock::{from_millis, to_millis},
     store::{CaseRecord, CaseSummary, DocumentMeta, NewCase, StoreError, VentanillaStore},
 };
 
 /// A stored value that no longer parses (edited by hand): reported as a decode error.
-fn corrupt(column: &'static str) -> StoreError {
-    StoreError::Unexpected(sqlx::Error::ColumnDecode {
-        index: column.to_owned(),
-        source: "stored value is not valid".into(),
-    })
-}
-
 fn parsed<T>(
     row: &SqliteRow,
     column: &'static str,
@@ -227,12 +220,5 @@ impl VentanillaStore for SqliteStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())
-    }
-
-    async fn affiliate_row_id(&self, id_number: &str) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT id FROM affiliates WHERE id_number = ?")
-            .bind(id_number)
-            .fetch_optional(&self.pool)
-            .await?)
     }
 }
