@@ -152,14 +152,7 @@ pub async fn staff_from_headers(
     headers: &http::HeaderMap,
 ) -> Option<clave_backend::staff::StaffActor> {
     use clave_backend::staff::StaffSessionId;
-    let id = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == cookies::STAFF)
-        .and_then(|c| StaffSessionId::parse(c.value()))?;
+    let id = cookies::read_from(headers, cookies::STAFF, StaffSessionId::parse)?;
     match services.staff.session(&id).await {
         Ok(actor) => actor,
         Err(e) => {
@@ -206,9 +199,16 @@ pub mod cookies {
     /// The value of the request's cookie `name`, parsed by `parse` (which accepts only the exact
     /// shape of an id).
     pub fn read<T>(name: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
-        let parts = use_context::<http::request::Parts>()?;
-        parts
-            .headers
+        read_from(&use_context::<http::request::Parts>()?.headers, name, parse)
+    }
+
+    /// [`read`] from a request's `headers`, for a handler outside Leptos.
+    pub fn read_from<T>(
+        headers: &http::HeaderMap,
+        name: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        headers
             .get_all(http::header::COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())

@@ -21,6 +21,22 @@ pub async fn captcha_challenge() -> Result<Challenge, AppError> {
     Ok(services.captcha.challenge(services.clock.now()))
 }
 
+/// "No soy un robot" as a form field named `captcha`, with the problem the server reported for
+/// it; `answers` changes after every answer of the server, so a fresh proof is solved.
+#[component]
+pub fn CaptchaField(
+    problems: RwSignal<Vec<clave_domain::FieldProblem>>,
+    #[prop(into)] answers: Signal<usize>,
+) -> impl IntoView {
+    let error = crate::components::field::field_message(problems, "captcha");
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <Captcha name="captcha" reset=answers />
+            <crate::components::field::FieldError id="captcha-error" error=error />
+        </div>
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
     Idle,

@@ -6,8 +6,8 @@ use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
     components::{
-        captcha::Captcha,
-        field::{FieldError, TextField, field_message},
+        captcha::CaptchaField,
+        field::{TextField, field_message},
         form::FormValues,
     },
     i18n::{t_string, use_i18n},
@@ -27,7 +27,6 @@ pub fn IdentificationForm(
     on_submit: Callback<(String, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let captcha_error = field_message(problems, "captcha");
     let submit = move |ev: SubmitEvent| {
         let form = FormValues::take(&ev);
         on_submit.run((form.get("identification"), form.get("captcha")));
@@ -43,10 +42,7 @@ pub fn IdentificationForm(
                 maxlength=20
                 required=true
             />
-            <div class="field" class:field-invalid=move || captcha_error.get().is_some()>
-                <Captcha name="captcha" reset=answers />
-                <FieldError id="captcha-error" error=captcha_error />
-            </div>
+            <CaptchaField problems=problems answers=answers />
             <button type="submit" class="button" disabled=move || pending.get()>
                 {submit_label}
             </button>

@@ -35,7 +35,7 @@ impl BodyLimits {
 }
 
 fn is_upload(path: &str) -> bool {
-    path == app::pages::ventanilla::api::FILE_CASE_PATH
+    path == <app::pages::ventanilla::api::FileCase as leptos::server_fn::ServerFn>::PATH
 }
 
 /// Whether a `Content-Type` is `multipart/form-data` with a non-empty boundary.

@@ -24,11 +24,6 @@ fn format_long(at: LocalTime, months: &str, template: &str) -> String {
         .replace("{time}", &format!("{:02}:{:02}", at.hour, at.minute))
 }
 
-/// `dd/mm/aaaa hh:mm`: compact for a table, day first as read in Ecuador.
-fn format_short(at: LocalTime) -> String {
-    format!("{:02}/{:02}/{} {:02}:{:02}", at.day, at.month, at.year, at.hour, at.minute)
-}
-
 /// An instant in words, in the page's language ("30 de septiembre de 2026, 14:05").
 pub(super) fn long_date(i18n: I18nContext<Locale>, at: LocalTime) -> String {
     format_long(at, t_string!(i18n, months), t_string!(i18n, acct_date_long))
@@ -83,7 +78,7 @@ pub(super) fn ActivityTable() -> impl IntoView {
                 view! {
                     <tr>
                         <td class="acct-when" data-label=move || t_string!(i18n, acct_activity_when)>
-                            {format_short(event.at)}
+                            {event.at.short()}
                         </td>
                         <td data-label=move || t_string!(i18n, acct_activity_what)>
                             {move || kind_text(i18n, event.kind)}
@@ -135,7 +130,7 @@ mod tests {
 
     #[test]
     fn a_short_date_is_day_month_year_with_padded_numbers() {
-        assert_eq!(format_short(AT), "03/09/2026 07:05");
+        assert_eq!(AT.short(), "03/09/2026 07:05");
     }
 
     #[test]

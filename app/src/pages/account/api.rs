@@ -54,8 +54,13 @@ pub struct LocalTime {
     pub minute: u32,
 }
 
-#[cfg(feature = "ssr")]
 impl LocalTime {
+    /// `dd/mm/aaaa hh:mm`: compact for a table, day first as read in Ecuador.
+    pub fn short(self) -> String {
+        format!("{:02}/{:02}/{} {:02}:{:02}", self.day, self.month, self.year, self.hour, self.minute)
+    }
+
+    #[cfg(feature = "ssr")]
     /// `at` on the wall clocks of Ecuador.
     pub fn of(at: chrono::DateTime<chrono::Utc>) -> Self {
         use chrono::{Datelike as _, Timelike as _};

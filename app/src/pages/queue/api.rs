@@ -11,7 +11,6 @@ use crate::error::AppError;
 pub struct QueueRow {
     pub number: String,
     pub request_type: RequestType,
-    pub status: CaseStatus,
     /// Ecuador time, `dd/mm/aaaa hh:mm`.
     pub filed_at: String,
     /// Minutes since filing.
@@ -82,7 +81,6 @@ pub async fn queue_cases() -> Result<Vec<QueueRow>, AppError> {
         .map(|c| QueueRow {
             number: c.number.to_string(),
             request_type: c.request_type,
-            status: c.status,
             filed_at: crate::pages::ventanilla::api::ssr::when(c.filed_at),
             age_minutes: (now - c.filed_at).num_minutes().max(0),
         })

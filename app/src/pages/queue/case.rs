@@ -36,7 +36,13 @@ pub fn QueueCase() -> impl IntoView {
 fn CaseLoader(number: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let decide = ServerAction::<DecideCase>::new();
-    let case = Resource::new(move || (number.get(), decide.version().get()), |(n, _)| queue_case(n));
+    // Read the case again only when it was decided (here or by someone else): a refused decision
+    // leaves the page, and the reason typed, as they are.
+    let decided = Memo::new(move |before: Option<&usize>| match decide.value().get() {
+        Some(Ok(DecisionReply::Decided | DecisionReply::AlreadyClosed)) => decide.version().get(),
+        _ => before.copied().unwrap_or_default(),
+    });
+    let case = Resource::new(move || (number.get(), decided.get()), |(n, _)| queue_case(n));
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

@@ -11,7 +11,6 @@ use super::{
         VerifyInPerson,
     },
     layout::StaffLayout,
-    short_time,
     video::VideoPanel,
 };
 use crate::{
@@ -139,7 +138,7 @@ fn StatusPanel(status: StatusView) -> impl IntoView {
         (false, true) => t_string!(i18n, staff_lock_unknown),
         (false, false) => t_string!(i18n, staff_no),
     };
-    let video = status.video_blocked_until.map(short_time);
+    let video = status.video_blocked_until.map(|until| until.short());
     let dash = || "—".to_owned();
     view! {
         <section class="panel" aria-labelledby="staff-status-title">
@@ -184,7 +183,7 @@ pub(super) fn EventsTable(
             let kind = e.kind.clone();
             view! {
                 <tr>
-                    <td class="staff-nowrap">{short_time(e.at)}</td>
+                    <td class="staff-nowrap">{e.at.short()}</td>
                     {with_identification.then(|| view! {
                         <td class="staff-nowrap">{e.identification.clone().unwrap_or_default()}</td>
                     })}
@@ -250,7 +249,7 @@ fn InPersonPanel(affiliate_id: i64, foreigner: bool) -> impl IntoView {
         message.set(None);
         match reply {
             Ok(InPersonReply::Verified { verification: id, until }) => {
-                verification.set(Some((id, short_time(until))))
+                verification.set(Some((id, until.short())))
             }
             Ok(InPersonReply::NotConfirmed) => message.set(Some(t_string!(i18n, staff_inperson_both))),
             Ok(InPersonReply::NotFound) => message.set(Some(t_string!(i18n, staff_search_none))),

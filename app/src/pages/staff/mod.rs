@@ -20,10 +20,3 @@ pub mod paths {
     pub const QUEUE: &str = "/agentes/ventanilla";
     pub const AUDIT: &str = "/agentes/auditoria";
 }
-
-use crate::pages::account::api::LocalTime;
-
-/// `dd/mm/aaaa hh:mm` (Ecuador's time).
-pub(crate) fn short_time(at: LocalTime) -> String {
-    format!("{:02}/{:02}/{} {:02}:{:02}", at.day, at.month, at.year, at.hour, at.minute)
-}

@@ -7,7 +7,6 @@ use leptos::{ev::SubmitEvent, prelude::*};
 use super::{
     api::{AnswerCall, CallAnswerReply, CallStartReply, StartCall},
     console::ActionForm,
-    short_time,
 };
 use crate::{
     components::{failure::FailureAlert, form::FormValues},
@@ -39,7 +38,7 @@ pub(super) fn VideoPanel(affiliate_id: i64) -> impl IntoView {
                 state.set(CallState::Asking { call, questions })
             }
             Ok(CallStartReply::Blocked { until }) => {
-                message.set(Some(t_string!(i18n, staff_video_blocked).replace("{until}", &short_time(until))))
+                message.set(Some(t_string!(i18n, staff_video_blocked).replace("{until}", &until.short())))
             }
             Ok(CallStartReply::InProgress) => {
                 message.set(Some(t_string!(i18n, staff_video_in_progress).to_owned()))
@@ -60,9 +59,8 @@ pub(super) fn VideoPanel(affiliate_id: i64) -> impl IntoView {
                     state.set(CallState::Answered { call, questions, correct, verified });
                 }
                 if let Some(until) = blocked_until {
-                    message.set(Some(
-                        t_string!(i18n, staff_video_blocked).replace("{until}", &short_time(until)),
-                    ));
+                    message
+                        .set(Some(t_string!(i18n, staff_video_blocked).replace("{until}", &until.short())));
                 }
             }
             Ok(CallAnswerReply::Incomplete) => {

@@ -13,9 +13,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// The endpoint of the upload; the server gives this one path a larger body limit.
-pub const FILE_CASE_PATH: &str = "/api/ventanilla/presentar";
-
 /// The limits the form states and pre-checks (the server checks them again).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
@@ -130,14 +127,20 @@ pub(crate) mod ssr {
 
     /// An instant in Ecuador time for a page.
     pub(crate) fn when(at: chrono::DateTime<chrono::Utc>) -> String {
-        at.with_timezone(&clave_backend::clock::INSTITUTE_TZ).format("%d/%m/%Y %H:%M").to_string()
+        crate::pages::account::api::LocalTime::of(at).short()
     }
 
-    fn unreadable() -> FilingReply {
+    /// The body was cut short or passed the endpoint's limit; `max` is the per-file limit.
+    fn unreadable(max: usize) -> FilingReply {
+        let size = clave_domain::ventanilla::size_text(max);
         FilingReply::Invalid(vec![FieldProblem::new(
             "form",
-            "No pudimos leer su envío completo. Revise que cada archivo pese hasta 1 MB e intente de nuevo.",
-            "We could not read your whole submission. Check that each file is at most 1 MB and try again.",
+            &format!(
+                "No pudimos leer su envío completo. Revise que cada archivo pese hasta {size} e intente de nuevo."
+            ),
+            &format!(
+                "We could not read your whole submission. Check that each file is at most {size} and try again."
+            ),
         )])
     }
 
@@ -152,7 +155,7 @@ pub(crate) mod ssr {
                 Ok(Some(field)) => field,
                 Ok(None) => break,
                 // A body cut short or past the endpoint's limit.
-                Err(_) => return Ok(unreadable()),
+                Err(_) => return Ok(unreadable(max)),
             };
             let name = field.name().unwrap_or_default().to_owned();
             let slot = Slot::parse(&name);
@@ -162,7 +165,7 @@ pub(crate) mod ssr {
                     Ok(Some(chunk)) if buffer.push(&chunk) => {}
                     // Past the limit: the rest of this field is never read into memory.
                     Ok(Some(_)) | Ok(None) => break,
-                    Err(_) => return Ok(unreadable()),
+                    Err(_) => return Ok(unreadable(max)),
                 }
             }
             let bytes = buffer.finish();

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast as _;
 use super::api::{FilingReply, Limits, file_case, ventanilla_limits};
 use crate::{
     components::{
-        captcha::Captcha,
+        captcha::CaptchaField,
         failure::FailureAlert,
         field::{FieldError, TextField, field_message},
         form::focus_first_invalid,
@@ -258,21 +258,6 @@ fn FileField(which: Slot, problems: RwSignal<Vec<FieldProblem>>, max_bytes: usiz
                 on:change=on_change
             />
             <FieldError id=error_id error=error />
-        </div>
-    }
-}
-
-/// "No soy un robot", with its error.
-#[component]
-pub(super) fn CaptchaField(
-    problems: RwSignal<Vec<FieldProblem>>,
-    #[prop(into)] answers: Signal<usize>,
-) -> impl IntoView {
-    let error = field_message(problems, "captcha");
-    view! {
-        <div class="field" class:field-invalid=move || error.get().is_some()>
-            <Captcha name="captcha" reset=answers />
-            <FieldError id="captcha-error" error=error />
         </div>
     }
 }

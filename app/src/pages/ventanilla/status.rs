@@ -9,12 +9,10 @@ use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::{
-    api::{LookupCase, StatusReply, StatusView},
-    form::CaptchaField,
-};
+use super::api::{LookupCase, StatusReply, StatusView};
 use crate::{
     components::{
+        captcha::CaptchaField,
         failure::FailureAlert,
         field::{TextField, field_message},
         form::{FormValues, focus_first_invalid},
