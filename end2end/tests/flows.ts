@@ -47,11 +47,16 @@ export async function check(page: Page, name: string) {
   }
 }
 
+/** Ticks "No soy un robot" and waits for the browser to solve the proof of work. */
+export async function tickCaptcha(page: Page) {
+  await page.getByLabel('No soy un robot').check();
+  await expect(page.locator('.captcha')).toHaveAttribute('data-state', 'verified');
+}
+
 /** Step 1 → 2: the number and "No soy un robot". */
 export async function identify(page: Page, id: string) {
   await page.getByLabel('Cédula o código de identificación').fill(id);
-  await page.getByLabel('No soy un robot').check();
-  await expect(page.locator('.captcha')).toHaveAttribute('data-state', 'verified');
+  await tickCaptcha(page);
   await page.getByRole('button', { name: 'Buscar' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Desafío' })).toBeFocused();
 }
@@ -136,8 +141,7 @@ export async function unlockByEmail(page: Page, id: string, email: string) {
   await waitForHydration(page);
   await check(page, 'desbloquear');
   await page.getByLabel('Cédula o código de identificación').fill(id);
-  await page.getByLabel('No soy un robot').check();
-  await expect(page.locator('.captcha')).toHaveAttribute('data-state', 'verified');
+  await tickCaptcha(page);
   await page.getByRole('button', { name: 'Desbloquear', exact: true }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Revise su correo' })).toBeFocused();
   const link = await linkFromMailbox(page, email, '/clave/desbloquear/confirmar');
@@ -154,6 +158,21 @@ export async function unlockByEmail(page: Page, id: string, email: string) {
   await page.goto('/');
   await page.goto(link);
   await expect(page.getByRole('heading', { level: 2, name: 'El enlace ya no es válido' })).toBeVisible();
+}
+
+/**
+ * On an emailed link's "Nueva clave" page: accepts the terms, types `password` twice on the
+ * on-screen keyboards and changes the clave.
+ */
+export async function setNewClave(page: Page, password: string) {
+  await page.getByLabel('He leído y acepto los términos y condiciones').check();
+  const keyboards = page.locator('.virtual-keyboard');
+  await typeOnKeyboard(keyboards.nth(0), password);
+  await typeOnKeyboard(keyboards.nth(1), password);
+  await expect(page.getByLabel('Nueva clave', { exact: true })).toHaveValue(password);
+  await expect(page.getByLabel('Confirme su nueva clave')).toHaveValue(password);
+  await page.getByRole('button', { name: 'Cambiar clave' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: '¡Su clave fue cambiada!' })).toBeFocused();
 }
 
 /** Fills in "Ingresar" (typing on the physical keyboard, which the default policy allows). */

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { check, generateClave, identify, linkFromMailbox, person, typeOnKeyboard, type Person } from './flows';
+import { check, generateClave, identify, linkFromMailbox, person, setNewClave, type Person } from './flows';
 import { expectNoAxeViolations, waitForHydration } from './support';
 
 /**
@@ -131,15 +131,7 @@ test('a person recovers the clave, moving the account to a new email', async ({ 
   await expect(page.getByText('Paso 5 de 5')).toBeVisible();
   await check(page, 'rec-5-nueva-clave');
 
-  await page.getByLabel('He leído y acepto los términos y condiciones').check();
-  const keyboards = page.locator('.virtual-keyboard');
-  await typeOnKeyboard(keyboards.nth(0), NEW_PASSWORD);
-  await typeOnKeyboard(keyboards.nth(1), NEW_PASSWORD);
-  await expect(page.getByLabel('Nueva clave', { exact: true })).toHaveValue(NEW_PASSWORD);
-  await expect(page.getByLabel('Confirme su nueva clave')).toHaveValue(NEW_PASSWORD);
-  await page.getByRole('button', { name: 'Cambiar clave' }).click();
-
-  await expect(page.getByRole('heading', { level: 2, name: '¡Su clave fue cambiada!' })).toBeFocused();
+  await setNewClave(page, NEW_PASSWORD);
   await expect(page.getByRole('status')).toContainText('cerramos todas las sesiones');
   await check(page, 'rec-6-exito');
 

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import config from '../playwright.config';
-import { generateClave, linkFromMailbox, logIn, refusedLogin, typeOnKeyboard } from './flows';
+import { generateClave, linkFromMailbox, logIn, refusedLogin, setNewClave } from './flows';
 import { waitForHydration } from './support';
 
 export type StaffRole = 'agente' | 'supervisor' | 'admin';
@@ -103,11 +103,6 @@ export async function newClaveFromEmail(page: Page, id: string, email: string) {
   await page.goto(link);
   await expect(page.getByRole('heading', { level: 2, name: 'Nueva clave' })).toBeVisible();
   await waitForHydration(page);
-  await page.getByLabel('He leído y acepto los términos y condiciones').check();
-  const keyboards = page.locator('.virtual-keyboard');
-  await typeOnKeyboard(keyboards.nth(0), NEW_PASSWORD);
-  await typeOnKeyboard(keyboards.nth(1), NEW_PASSWORD);
-  await page.getByRole('button', { name: 'Cambiar clave' }).click();
-  await expect(page.getByRole('heading', { level: 2, name: '¡Su clave fue cambiada!' })).toBeFocused();
+  await setNewClave(page, NEW_PASSWORD);
   await logIn(page, id, NEW_PASSWORD);
 }

@@ -1,7 +1,7 @@
 // Ventanilla Virtual (DESIGN §2.5): the public form and the status page, on desktop and phone.
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { check } from './flows';
+import { check, tickCaptcha } from './flows';
 import { createStaff, lockedPerson, newClaveFromEmail, staffLogIn } from './staff';
 import { waitForHydration } from './support';
 
@@ -11,11 +11,6 @@ const PDF = resolve(FIXTURES, 'cedula.pdf');
 const RENAMED_PNG = resolve(FIXTURES, 'foto-renombrada.jpg');
 /** Patricia's cédula; filing a case consumes nothing, so both projects may use it. */
 const CEDULA = '1307654325';
-
-async function tickCaptcha(page: Page) {
-  await page.getByLabel('No soy un robot').check();
-  await expect(page.locator('.captcha')).toHaveAttribute('data-state', 'verified');
-}
 
 /** Fills the whole form; the caller chooses the files. */
 async function fillForm(page: Page, id: string, email: string) {
@@ -89,6 +84,8 @@ test('the Ventanilla form refuses bad input at its fields, files a case and its 
     await page.goto('/dev/correo');
     await expect(page.getByRole('article').filter({ hasText: email }).filter({ hasText: number })).toHaveCount(1);
   }).toPass({ timeout: 15_000 });
+  // The mail of this filing is the only one to this address: the refused request filed nothing.
+  await expect(page.getByRole('article').filter({ hasText: email })).toHaveCount(1);
 
   // The status: found for the right pair, the neutral answer for a wrong one.
   await page.goto('/ventanilla/estado');
@@ -131,6 +128,8 @@ test('a Ventanilla unlock: filed with a JPG and a PDF, approved by an agent, fin
   const desk = await (await browser.newContext()).newPage();
   await staffLogIn(desk, agent);
   await desk.getByRole('link', { name: 'Ventanilla' }).click();
+  await expect(desk.getByRole('link', { name: number })).toBeVisible();
+  await check(desk, 'cola');
   await desk.getByRole('link', { name: number }).click();
   await expect(desk.getByRole('heading', { level: 1, name: `Trámite ${number}` })).toBeVisible();
   await waitForHydration(desk);
