@@ -25,8 +25,11 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
+# The store, service and HTTP tests run twice: on SQLite, then on PostgreSQL (a throwaway local
+# server unless CLAVE_TEST_POSTGRES_URL names one).
 rust-test:
 	cargo test --all-targets
+	scripts/with-postgres.sh cargo test -p clave-backend -p server --all-targets
 
 build:
 	cargo leptos build --release

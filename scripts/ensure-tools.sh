@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Clave needs, skipping whatever is already there.
 #   scripts/ensure-tools.sh build   wasm target, cargo-leptos, wasm-bindgen-cli, Node.js, npm packages
-#   scripts/ensure-tools.sh test    the same, plus Debian's Chromium for the end-to-end tests
+#   scripts/ensure-tools.sh test    the same, plus Debian's Chromium for the end-to-end tests and
+#                                   PostgreSQL for scripts/with-postgres.sh
 # Only package registries are reachable from our machines: every tool comes from crates.io, npm or
 # Debian, never from a download of a prebuilt binary.
 set -euo pipefail
@@ -59,8 +60,16 @@ ensure_chromium() {
   fi
 }
 
+# Only the server binaries are used: scripts/with-postgres.sh starts its own throwaway server
+# (initdb + pg_ctl), never the cluster the package sets up.
+ensure_postgres() {
+  if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt_install postgresql
+  fi
+}
+
 case "${1:-build}" in
   build) ensure_rust_tools; ensure_node ;;
-  test) ensure_rust_tools; ensure_node; ensure_chromium ;;
+  test) ensure_rust_tools; ensure_node; ensure_chromium; ensure_postgres ;;
   *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
 esac

@@ -28,6 +28,8 @@ pub mod staff;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod test_support;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod tokens;
 pub mod unlock;
 pub mod ventanilla;

@@ -13,20 +13,19 @@ use crate::{
     hashing::PasswordHasher,
     mail::Mailer,
     registry::seed_demo_if_empty,
-    store::{
-        AccountStore as _, ActivationLink, NewProfile, ProfileCreation, RegistryStore as _,
-        SecurityProfileStore as _, sqlite::SqliteStore,
-    },
+    store::{ActivationLink, NewProfile, ProfileCreation, Store},
+    testing::TestDb,
     tokens,
 };
 
 pub struct World {
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
+    /// The database under `store`, to look into its tables.
+    pub db: TestDb,
     pub clock: Arc<ManualClock>,
     pub settings: Arc<Settings>,
     pub hasher: PasswordHasher,
     pub mailer: Mailer,
-    _dir: Option<tempfile::TempDir>,
 }
 
 /// Cheap argon2 parameters: the tests check the rules, not the cost.
@@ -39,26 +38,24 @@ pub fn ident(id: &str) -> Identification {
 }
 
 impl World {
-    /// One in-memory connection.
+    /// The cheapest private database (one SQLite connection in memory, or a PostgreSQL schema).
     pub async fn in_memory() -> Self {
-        Self::build(SqliteStore::in_memory().await.expect("store"), None, cheap_hashing()).await
+        Self::build(TestDb::new().await, cheap_hashing()).await
     }
 
-    /// A database file with several connections, so parallel requests really race.
+    /// A database with several connections, so parallel requests really race.
     pub async fn on_file(hashing: HashingSettings) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("clave.db").display());
-        Self::build(SqliteStore::connect(&url, 8).await.expect("store"), Some(dir), hashing).await
+        Self::build(TestDb::pooled(8).await, hashing).await
     }
 
-    async fn build(store: SqliteStore, dir: Option<tempfile::TempDir>, hashing: HashingSettings) -> Self {
-        let store = Arc::new(store);
+    async fn build(db: TestDb, hashing: HashingSettings) -> Self {
+        let store = db.store.clone();
         let clock = Arc::new(ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0));
         seed_demo_if_empty(&*store, clock.now()).await.expect("demo registry");
         let settings = Arc::new(Settings::default());
         let hasher = PasswordHasher::new(&hashing).expect("hasher");
         let mailer = Mailer::new(store.clone(), clock.clone(), settings.clone());
-        Self { store, clock, settings, hasher, mailer, _dir: dir }
+        Self { store, db, clock, settings, hasher, mailer }
     }
 
     /// Gives the demo person `id` a clave with `password` (their registry email on file) and
@@ -107,10 +104,7 @@ impl World {
 
     /// Every queued mail as (recipient, subject, text), oldest first.
     pub async fn mails(&self) -> Vec<(String, String, String)> {
-        sqlx::query_as("SELECT recipient, subject, text_body FROM outbox ORDER BY id")
-            .fetch_all(self.store.pool())
-            .await
-            .expect("outbox")
+        self.db.rows("SELECT recipient, subject, text_body FROM outbox ORDER BY id").await
     }
 
     /// The kinds of this person's audit events, oldest first.

@@ -19,10 +19,8 @@ use clave_backend::{
     hashing::PasswordHasher,
     mail::Mailer,
     registry::seed_demo_if_empty,
-    store::{
-        AccountStore as _, ActivationLink, FlowStore as _, NewProfile, ProfileCreation, RegistryStore as _,
-        SecurityProfileStore as _, StoredFlow, sqlite::SqliteStore,
-    },
+    store::{ActivationLink, NewProfile, ProfileCreation, Store, StoredFlow},
+    testing::TestDb,
     tokens,
 };
 use clave_domain::Identification;
@@ -40,7 +38,7 @@ fn ident(id: &str) -> Identification {
 }
 
 /// Gives María a clave the way the activation does: from a live link and flow.
-async fn give_clave(store: &SqliteStore, hasher: &PasswordHasher, clock: &ManualClock) {
+async fn give_clave(store: &dyn Store, hasher: &PasswordHasher, clock: &ManualClock) {
     let now = clock.now();
     let affiliate = store.find_affiliate(&ident(MARIA)).await.expect("db").expect("demo person");
     let flow = FlowId::generate().hash();
@@ -69,15 +67,14 @@ async fn give_clave(store: &SqliteStore, hasher: &PasswordHasher, clock: &Manual
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_and_known_numbers_take_the_same_time_to_refuse() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("clave.db").display());
-    let store = Arc::new(SqliteStore::connect(&url, 4).await.expect("store"));
+    let db = TestDb::pooled(4).await;
+    let store = db.store.clone();
     let clock = Arc::new(ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0));
     seed_demo_if_empty(&*store, clock.now()).await.expect("demo registry");
     let settings = Arc::new(Settings::default());
     let hasher = PasswordHasher::new(&HashingSettings { max_concurrent: 1, ..HashingSettings::default() })
         .expect("hasher");
-    give_clave(&store, &hasher, &clock).await;
+    give_clave(&*store, &hasher, &clock).await;
     let mailer = Mailer::new(store.clone(), clock.clone(), settings.clone());
     let accounts = Accounts::new(store.clone(), clock.clone(), settings, hasher, mailer);
     let client = ClientInfo::default();

@@ -7,7 +7,6 @@ use std::time::Duration;
 use clave_backend::{
     clock::Clock,
     mail::{DevMailbox, DrainReport},
-    store::OutboxStore,
 };
 use mail_support::{FlakyTransport, Harness, message};
 
@@ -90,20 +89,15 @@ async fn a_mail_failure_is_recorded_briefly_and_a_sent_mail_drops_its_body() {
     h.mailer.queue(message(7)).await.expect("queue");
     h.mailer.drain_once(&transport).await.expect("drain");
 
-    let (attempts, last_error): (i64, String) = sqlx::query_as("SELECT attempts, last_error FROM outbox")
-        .fetch_one(h.store.pool())
-        .await
-        .expect("row");
+    let (attempts, last_error): (i64, String) =
+        h.db.rows("SELECT attempts, last_error FROM outbox").await.remove(0);
     assert_eq!(attempts, 1);
     assert_eq!(last_error, "servidor de prueba caído");
 
     h.advance(secs(5));
     h.mailer.drain_once(&transport).await.expect("drain");
     let (text, html, sent_at): (String, Option<String>, Option<i64>) =
-        sqlx::query_as("SELECT text_body, html_body, sent_at FROM outbox")
-            .fetch_one(h.store.pool())
-            .await
-            .expect("row");
+        h.db.rows("SELECT text_body, html_body, sent_at FROM outbox").await.remove(0);
     assert!(!text.contains("token-7"), "the link token must not outlive the send");
     assert_eq!(html, None);
     assert!(sent_at.is_some());
@@ -196,7 +190,6 @@ async fn the_dev_mailbox_lists_delivered_messages_newest_first() {
 
 #[tokio::test]
 async fn the_rows_of_sent_mail_are_purged_after_a_week_and_unsent_ones_never() {
-    use clave_backend::store::MaintenanceStore;
     let h = Harness::new().await;
     h.mailer.queue(message(1)).await.expect("queue");
     h.mailer.drain_once(&FlakyTransport::reliable()).await.expect("drain");
@@ -207,8 +200,7 @@ async fn the_rows_of_sent_mail_are_purged_after_a_week_and_unsent_ones_never() {
     h.advance(MS);
     assert_eq!(h.store.purge_expired(h.clock.now()).await.expect("purge"), 1);
 
-    let left: Vec<String> =
-        sqlx::query_scalar("SELECT subject FROM outbox").fetch_all(h.store.pool()).await.expect("rows");
-    assert_eq!(left, ["Recupere su clave 2"]);
+    let left: Vec<(String,)> = h.db.rows("SELECT subject FROM outbox").await;
+    assert_eq!(left, [("Recupere su clave 2".to_owned(),)]);
     assert_eq!(h.backlog().await, 1);
 }

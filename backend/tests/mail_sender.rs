@@ -8,7 +8,7 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 use async_trait::async_trait;
 use clave_backend::{
     mail::{DrainReport, OutgoingMail, Transport, TransportError, spawn_sender},
-    store::sqlite::SqliteStore,
+    testing::TestDb,
 };
 use mail_support::{FlakyTransport, Harness, message, settings};
 use tokio::sync::{Semaphore, mpsc};
@@ -88,11 +88,10 @@ async fn on_shutdown_the_mail_in_flight_is_finished_and_no_other_is_started() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_mail_senders_on_one_database_send_each_message_exactly_once() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("clave.db").display());
-    // Two pools on one file behave like two server processes.
-    let one = Harness::on(Arc::new(SqliteStore::connect(&url, 8).await.expect("store")), settings());
-    let two = Harness::on(Arc::new(SqliteStore::connect(&url, 8).await.expect("store")), settings());
+    // Two pools on one database behave like two server processes.
+    let db = Arc::new(TestDb::pooled(8).await);
+    let one = Harness::on(db.clone(), db.store.clone(), settings());
+    let two = Harness::on(db.clone(), db.second_store(8).await, settings());
     const MESSAGES: usize = 60;
     for n in 0..MESSAGES {
         one.mailer.queue(message(n)).await.expect("queue");

@@ -13,7 +13,6 @@ use std::{
 use clave_backend::{
     config::{MailTransportKind, Settings, SmtpSecurity},
     mail::{DrainReport, Smtp, Transport, build_transport},
-    store::OutboxStore,
 };
 use mail_support::{Harness, message, settings};
 use mailin_embedded::{Handler, Response, Server, SslConfig, response::OK};
@@ -130,8 +129,7 @@ async fn a_mail_queued_while_the_smtp_server_is_down_is_delivered_exactly_once_w
 
     assert_eq!(down, DrainReport { sent: 0, failed: 1 });
     assert_eq!(h.backlog().await, 1, "nothing is lost");
-    let last_error: String =
-        sqlx::query_scalar("SELECT last_error FROM outbox").fetch_one(h.store.pool()).await.expect("row");
+    let last_error: String = h.db.scalar("SELECT last_error FROM outbox").await;
     assert!(last_error.starts_with("sin conexión con el servidor SMTP"), "{last_error}");
 
     let inbox = start_smtp_server(loopback_listener(port));

@@ -4,10 +4,7 @@
 use std::time::Duration;
 
 use super::*;
-use crate::{
-    store::{AccountStore as _, SecurityProfileStore as _},
-    test_support::{World, ident},
-};
+use crate::test_support::{World, ident};
 
 const MARIA: &str = "1701234567";
 const PASSWORD: &str = "Tortuga7Verde2Montaña";
@@ -121,12 +118,10 @@ async fn a_hundred_parallel_wrong_logins_lock_at_exactly_the_fifth_and_email_onc
     for job in jobs {
         assert!(job.await.expect("join"));
     }
-    let failures: i64 =
-        sqlx::query_scalar("SELECT unknown_failures FROM security_profiles WHERE affiliate_id = ?")
-            .bind(affiliate)
-            .fetch_one(world.store.pool())
-            .await
-            .expect("db");
+    let failures: i64 = world
+        .db
+        .scalar(&format!("SELECT unknown_failures FROM security_profiles WHERE affiliate_id = {affiliate}"))
+        .await;
     assert_eq!(failures, 5, "counting stops at the lock");
     let kinds = world.event_kinds(affiliate).await;
     assert_eq!(kinds.iter().filter(|k| *k == "locked").count(), 1);
@@ -343,7 +338,7 @@ async fn the_audit_trail_refuses_to_be_changed_or_deleted() {
     let affiliate = world.with_clave(MARIA, PASSWORD).await;
     login(&accounts(&world), MARIA, "wrong", None).await;
     for sql in ["UPDATE security_events SET kind = 'nothing'", "DELETE FROM security_events"] {
-        let refused = sqlx::query(sql).execute(world.store.pool()).await;
+        let refused = world.db.execute(sql).await;
         assert!(refused.is_err_and(|e| e.to_string().contains("append-only")), "{sql}");
     }
     assert_eq!(world.event_kinds(affiliate).await, ["login_failed"]);

@@ -9,9 +9,12 @@ mod captcha;
 mod error;
 mod flows;
 mod outbox;
+pub mod postgres;
 mod registry;
 pub mod sqlite;
 mod staff;
+#[cfg(test)]
+mod tests;
 mod tokens;
 mod ventanilla;
 
@@ -92,6 +95,8 @@ impl<T> Store for T where
 pub async fn connect(url: &str, max_connections: u32) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(std::sync::Arc::new(sqlite::SqliteStore::connect(url, max_connections).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(std::sync::Arc::new(postgres::PgStore::connect(url, max_connections).await?))
     } else {
         Err(StoreError::Unsupported(url.split(':').next().unwrap_or_default().to_owned()))
     }

@@ -7,7 +7,6 @@ use secrecy::SecretString;
 use super::*;
 use crate::{
     accounts::{Accounts, LoginOutcome},
-    store::{AccountStore as _, SecurityProfileStore as _},
     test_support::{World, ident},
 };
 
@@ -119,10 +118,7 @@ async fn without_a_fingerprint_record_the_email_names_the_other_channels_and_car
         assert!(text.contains(channel), "{channel}");
     }
     assert!(!text.contains('#'), "no link");
-    let tokens: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tokens WHERE purpose = 'unlock'")
-        .fetch_one(world.store.pool())
-        .await
-        .expect("db");
+    let tokens: i64 = world.db.scalar("SELECT COUNT(*) FROM tokens WHERE purpose = 'unlock'").await;
     assert_eq!(tokens, 0);
 }
 

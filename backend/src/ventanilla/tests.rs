@@ -8,7 +8,6 @@ use super::*;
 use crate::{
     Services,
     clock::ManualClock,
-    store::{AccountStore as _, SecurityProfileStore as _, VentanillaStore as _},
     test_support::{World, cheap_hashing, ident},
 };
 
@@ -65,10 +64,7 @@ async fn file(ventanilla: &Ventanilla, id: &str, kind: RequestType) -> CaseNumbe
 }
 
 async fn count(world: &World, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(world.store.pool())
-        .await
-        .expect("db")
+    world.db.scalar(&format!("SELECT COUNT(*) FROM {table}")).await
 }
 
 async fn locked_clave(world: &World, id: &str) -> i64 {
@@ -79,10 +75,7 @@ async fn locked_clave(world: &World, id: &str) -> i64 {
 
 /// (actor, kind, case number, reason) of every audit event about a case, oldest first.
 async fn audit(world: &World) -> Vec<(String, String, Option<String>, Option<String>)> {
-    sqlx::query_as("SELECT actor, kind, case_number, reason FROM security_events WHERE case_number IS NOT NULL ORDER BY id")
-        .fetch_all(world.store.pool())
-        .await
-        .expect("db")
+    world.db.rows("SELECT actor, kind, case_number, reason FROM security_events WHERE case_number IS NOT NULL ORDER BY id").await
 }
 
 #[tokio::test]

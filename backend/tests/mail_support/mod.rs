@@ -15,14 +15,16 @@ use clave_backend::{
     clock::ManualClock,
     config::Settings,
     mail::{Mailer, OutgoingMail, Transport, TransportError},
-    store::sqlite::SqliteStore,
+    store::Store,
+    testing::TestDb,
 };
 use clave_domain::contact::Email;
 
-/// A mailer on a fresh in-memory database and a stopped clock; retries after 5 s, doubling up
-/// to 20 s.
+/// A mailer on a private database and a stopped clock; retries after 5 s, doubling up to 20 s.
 pub struct Harness {
-    pub store: Arc<SqliteStore>,
+    /// The database, to look into its tables.
+    pub db: Arc<TestDb>,
+    pub store: Arc<dyn Store>,
     pub clock: Arc<ManualClock>,
     pub settings: Arc<Settings>,
     pub mailer: Mailer,
@@ -45,16 +47,16 @@ impl Harness {
     }
 
     pub async fn with_settings(settings: Settings) -> Self {
-        let store = Arc::new(SqliteStore::in_memory().await.expect("store"));
-        Self::on(store, settings)
+        let db = Arc::new(TestDb::new().await);
+        Self::on(db.clone(), db.store.clone(), settings)
     }
 
-    /// A mailer over an already opened store.
-    pub fn on(store: Arc<SqliteStore>, settings: Settings) -> Self {
+    /// A mailer over `store`, one of the stores open on `db`.
+    pub fn on(db: Arc<TestDb>, store: Arc<dyn Store>, settings: Settings) -> Self {
         let clock = clock();
         let settings = Arc::new(settings);
         let mailer = Mailer::new(store.clone(), clock.clone(), settings.clone());
-        Self { store, clock, settings, mailer }
+        Self { db, store, clock, settings, mailer }
     }
 
     pub fn advance(&self, by: Duration) {

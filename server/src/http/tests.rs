@@ -1,4 +1,5 @@
-//! HTTP tests: the router called in-process, on an in-memory database and a manual clock.
+//! HTTP tests: the router called in-process, on a private test database (SQLite, or PostgreSQL in
+//! the second run of the test command) and a manual clock.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use clave_backend::{
     Services,
     clock::ManualClock,
     config::{MailTransportKind, Settings},
-    store::sqlite::SqliteStore,
+    testing::TestDb,
 };
 use http_body_util::BodyExt as _;
 use leptos::prelude::LeptosOptions;
@@ -21,16 +22,16 @@ const ORIGIN: &str = "http://127.0.0.1:3000";
 
 struct TestApp {
     router: Router,
-    store: SqliteStore,
+    db: TestDb,
     services: Services,
 }
 
 async fn app_with(settings: Settings, clock: ManualClock) -> TestApp {
-    let store = SqliteStore::in_memory().await.expect("store");
-    let services = Services::new(settings, Arc::new(store.clone()), Arc::new(clock)).await.expect("services");
+    let db = TestDb::new().await;
+    let services = Services::new(settings, db.store.clone(), Arc::new(clock)).await.expect("services");
     let leptos = LeptosOptions::builder().output_name("clave").build();
     let router = super::router(services.clone(), leptos, crate::telemetry::metrics());
-    TestApp { router, store, services }
+    TestApp { router, db, services }
 }
 
 async fn app() -> TestApp {
@@ -178,7 +179,7 @@ async fn health_reports_the_database() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(body_text(response).await, r#"{"status":"ok"}"#);
 
-    app.store.pool().close().await;
+    app.db.close().await;
     let response = send(&app, get("/health")).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
@@ -239,13 +240,15 @@ const STEP_3: &str = r#"{"email":"intruso@correo.example","mobile":"0991234567",
     "questions":[["primera-mascota","a"],["escuela-primaria","b"],["libro-favorito","c"]],"image":"perro"}"#;
 
 async fn outbox_len(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(app.store.pool()).await.expect("outbox")
+    app.db.scalar("SELECT COUNT(*) FROM outbox").await
 }
 
 #[tokio::test]
 async fn generation_steps_called_out_of_order_change_nothing_and_answer_the_real_step() {
     let app = app().await;
-    clave_backend::registry::seed_demo_if_empty(&app.store, app.services.clock.now()).await.expect("demo");
+    clave_backend::registry::seed_demo_if_empty(&*app.db.store, app.services.clock.now())
+        .await
+        .expect("demo");
     let json = "application/json";
 
     let no_flow = send(&app, call("/api/generar/datos", json, STEP_3.into(), None)).await;
@@ -342,23 +345,22 @@ async fn staff_cookie(app: &TestApp, username: &str, role: clave_backend::staff:
 async fn affiliate_session(app: &TestApp) -> String {
     let id = clave_backend::accounts::SessionId::generate();
     let far = 4_102_444_800_000_i64;
-    sqlx::query(
-        "INSERT INTO security_profiles (affiliate_id, id_number, email, mobile, image, password_hash, \
-             password_changed_at, created_at) VALUES (1, '1701234567', 'a@b.example', '0991234567', 'perro', 'x', 0, 0)",
-    )
-    .execute(app.store.pool())
-    .await
-    .expect("profile");
-    sqlx::query(
-        "INSERT INTO sessions (id_hash, affiliate_id, created_at, last_seen_at, idle_expires_at, expires_at) \
-         VALUES (?, 1, 0, 0, ?, ?)",
-    )
-    .bind(id.hash().as_hex())
-    .bind(far)
-    .bind(far)
-    .execute(app.store.pool())
-    .await
-    .expect("session");
+    app.db
+        .execute(
+            "INSERT INTO security_profiles (affiliate_id, id_number, email, mobile, image, password_hash, \
+                 password_changed_at, created_at) \
+             VALUES (1, '1701234567', 'a@b.example', '0991234567', 'perro', 'x', 0, 0)",
+        )
+        .await
+        .expect("profile");
+    let hash = id.hash().as_hex();
+    app.db
+        .execute(&format!(
+            "INSERT INTO sessions (id_hash, affiliate_id, created_at, last_seen_at, idle_expires_at, expires_at) \
+             VALUES ('{hash}', 1, 0, 0, {far}, {far})"
+        ))
+        .await
+        .expect("session");
     id.expose().to_owned()
 }
 
@@ -366,7 +368,9 @@ async fn affiliate_session(app: &TestApp) -> String {
 async fn every_staff_function_refuses_without_a_staff_session_and_the_audit_refuses_an_agent() {
     use clave_backend::staff::StaffRole;
     let app = app().await;
-    clave_backend::registry::seed_demo_if_empty(&app.store, app.services.clock.now()).await.expect("demo");
+    clave_backend::registry::seed_demo_if_empty(&*app.db.store, app.services.clock.now())
+        .await
+        .expect("demo");
     let form = "application/x-www-form-urlencoded";
     let affiliate = affiliate_session(&app).await;
     let refusals = [

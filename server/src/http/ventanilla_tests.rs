@@ -16,7 +16,7 @@ use clave_backend::{
     clock::ManualClock,
     config::{HashingSettings, Settings},
     staff::{NewStaffMember, StaffCreation, StaffLoginOutcome, StaffRole, totp},
-    store::sqlite::SqliteStore,
+    testing::TestDb,
     ventanilla::FilingForm,
 };
 use clave_domain::{Identification, ventanilla::Slot};
@@ -29,14 +29,14 @@ const UPLOAD: &str = "/api/ventanilla/presentar";
 const BOUNDARY: &str = "limite-de-prueba";
 
 async fn app() -> (Router, Services) {
-    let store = SqliteStore::in_memory().await.expect("store");
+    let db = TestDb::new().await;
     let clock = ManualClock::at_institute_time(2026, 11, 23, 10, 0, 0);
     let settings = Settings {
         hashing: HashingSettings { memory_kib: 256, iterations: 1, ..HashingSettings::default() },
         ..Settings::default()
     };
-    let services = Services::new(settings, Arc::new(store.clone()), Arc::new(clock)).await.expect("services");
-    clave_backend::registry::seed_demo_if_empty(&store, services.clock.now()).await.expect("demo");
+    let services = Services::new(settings, db.store.clone(), Arc::new(clock)).await.expect("services");
+    clave_backend::registry::seed_demo_if_empty(&*db.store, services.clock.now()).await.expect("demo");
     let leptos = LeptosOptions::builder().output_name("clave").build();
     (super::router(services.clone(), leptos, crate::telemetry::metrics()), services)
 }

@@ -9,7 +9,6 @@ use crate::{
     challenge::SubmittedAnswers,
     generation::{ChallengeOutcome, NextStep},
     registry::Affiliate,
-    store::RegistryStore as _,
 };
 
 const REASON: &str = "Pasaporte original verificado en el CAU Guayaquil";
@@ -105,11 +104,10 @@ async fn the_demo_foreigner_is_enabled_by_the_system_seed() {
     let desk = Desk::new().await;
     assert!(desk.world.store.foreigner_enabled(&ident("E000000422")).await.expect("db"));
     let row = desk.row("E000000422").await;
-    let by: String =
-        sqlx::query_scalar("SELECT enabled_by FROM foreigner_enablements WHERE affiliate_id = ?")
-            .bind(row)
-            .fetch_one(desk.world.store.pool())
-            .await
-            .expect("db");
+    let by: String = desk
+        .world
+        .db
+        .scalar(&format!("SELECT enabled_by FROM foreigner_enablements WHERE affiliate_id = {row}"))
+        .await;
     assert_eq!(by, "sistema");
 }

@@ -14,7 +14,6 @@ use crate::{
     recovery::Recovery,
     secret::SecretKey,
     staff::{Staff, StaffActor, StaffRole, tests as staff_tests},
-    store::{AccountStore as _, AssistedStore as _},
     test_support::{World, ident},
 };
 
@@ -87,15 +86,11 @@ impl Desk {
             ("libro-favorito", "huasipungo"),
         ] {
             let hash = self.world.hasher.hash(SecretString::from(answer)).await.expect("hash");
-            sqlx::query(
-                "INSERT INTO security_answers (affiliate_id, question, answer_hash) VALUES (?, ?, ?)",
-            )
-            .bind(affiliate_id)
-            .bind(question)
-            .bind(hash)
-            .execute(self.world.store.pool())
-            .await
-            .expect("answer");
+            let sql = format!(
+                "INSERT INTO security_answers (affiliate_id, question, answer_hash) \
+                 VALUES ({affiliate_id}, '{question}', '{hash}')"
+            );
+            self.world.db.execute(&sql).await.expect("answer");
         }
         let now = self.world.clock.now();
         self.world.store.lock_profile(&ident(id), now).await.expect("lock");
@@ -121,5 +116,3 @@ impl Desk {
         events
     }
 }
-
-use crate::store::SecurityProfileStore as _;

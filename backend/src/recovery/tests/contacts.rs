@@ -162,8 +162,9 @@ async fn only_the_newest_link_opens_the_reset_even_if_an_older_one_was_never_rev
     let (flow, first) = h.at_link(ContactForm::confirm()).await;
     assert!(matches!(h.recovery.resend(&flow).await.expect("resend"), ResendOutcome::Sent(_)));
     let second = token_in(&h.mails().await, MARIA_EMAIL, clave_domain::routes::RESET);
-    sqlx::query("UPDATE tokens SET used_at = NULL WHERE purpose = 'recovery'")
-        .execute(h.world.store.pool())
+    h.world
+        .db
+        .execute("UPDATE tokens SET used_at = NULL WHERE purpose = 'recovery'")
         .await
         .expect("unrevoke");
     assert!(h.recovery.reset_view(&first).await.expect("db").is_none());

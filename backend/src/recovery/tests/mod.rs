@@ -14,10 +14,7 @@ use secrecy::SecretString;
 use super::*;
 use crate::{
     clock::ManualClock,
-    store::{
-        AccountStore as _, ActivationLink, AttemptCount, AttemptStore as _, FlowStore as _, NewProfile,
-        ProfileCreation, RegistryStore as _, SecurityProfileStore as _, StoredFlow,
-    },
+    store::{ActivationLink, AttemptCount, NewProfile, ProfileCreation, StoredFlow},
     test_support::{World, ident},
     tokens::PlainToken,
 };

@@ -119,13 +119,10 @@ async fn the_counter_key_is_a_keyed_hash_that_names_nobody() {
     let h = Harness::new().await;
     h.wrong_attempt(MARIA).await;
     h.wrong_attempt(UNKNOWN).await;
-    let subjects: Vec<String> =
-        sqlx::query_scalar("SELECT subject FROM attempt_counters WHERE process = 'recovery'")
-            .fetch_all(h.world.store.pool())
-            .await
-            .expect("db");
+    let subjects: Vec<(String,)> =
+        h.world.db.rows("SELECT subject FROM attempt_counters WHERE process = 'recovery'").await;
     assert_eq!(subjects.len(), 2);
-    for subject in subjects {
+    for (subject,) in subjects {
         assert_eq!(subject.len(), 64);
         assert!(!subject.contains(MARIA) && !subject.contains(UNKNOWN));
     }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::{
     reports::{NotMeOutcome, Reports},
-    store::{Browser, NewSession, TokenStore as _},
+    store::{Browser, NewSession},
 };
 
 const NEW_PASSWORD: &str = "Tortuga-verde-Galápagos-58";

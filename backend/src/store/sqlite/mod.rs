@@ -1,28 +1,22 @@
 //! The embedded backend: one SQLite file in WAL mode with foreign keys on. Migrations are compiled
 //! into the binary.
 
-mod accounts;
-mod assisted;
-mod attempts;
-mod captcha;
-mod flows;
-mod outbox;
-mod registry;
-mod staff;
-mod tokens;
-mod ventanilla;
+#[path = "../sql/mod.rs"]
+mod sql;
 
 use std::{str::FromStr, time::Duration};
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use sqlx::{
     SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use super::{MaintenanceStore, SettingsStore, StoreError};
-use crate::clock::to_millis;
+use super::StoreError;
+
+type Db = sqlx::Sqlite;
+type Backend = SqliteStore;
+/// SQLite takes its write lock before a statement's sub-select reads, so a claim needs no clause.
+const SKIP_LOCKED: &str = "";
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -68,83 +62,6 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
-}
-
-#[async_trait]
-impl SettingsStore for SqliteStore {
-    async fn secret_or_insert(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
-        sqlx::query("INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .bind(candidate)
-            .execute(&self.pool)
-            .await?;
-        let value = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?")
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(value)
-    }
-}
-
-#[async_trait]
-impl MaintenanceStore for SqliteStore {
-    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let now = to_millis(now);
-        let mut removed = 0;
-        for sql in [
-            "DELETE FROM tokens WHERE expires_at <= ?",
-            "DELETE FROM flows WHERE expires_at <= ?",
-            "DELETE FROM sessions WHERE idle_expires_at <= ?1 OR expires_at <= ?1",
-            "DELETE FROM trusted_devices WHERE expires_at <= ?",
-            "DELETE FROM staff_sessions WHERE idle_expires_at <= ?1 OR expires_at <= ?1",
-        ] {
-            removed += sqlx::query(sql).bind(now).execute(&self.pool).await?.rows_affected();
-        }
-        removed += captcha::purge(&self.pool, now).await?;
-        removed += outbox::purge(&self.pool, now).await?;
-        Ok(removed)
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-}
-
-/// Spends an emailed link and ends its flow, inside `tx`: the token must be unused, unexpired
-/// and of this purpose and flow, and the flow unchanged since it was loaded. `false` when either
-/// is not so (the caller rolls back).
-async fn spend_link(
-    tx: &mut sqlx::SqliteConnection,
-    link: super::ActivationLink<'_>,
-    now: i64,
-) -> Result<bool, StoreError> {
-    let spent = sqlx::query(
-        "UPDATE tokens SET used_at = ? \
-         WHERE hash = ? AND purpose = ? AND subject = ? AND used_at IS NULL AND expires_at > ?",
-    )
-    .bind(now)
-    .bind(link.token.as_hex())
-    .bind(link.purpose)
-    .bind(link.flow.as_hex())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    let ended = sqlx::query("DELETE FROM flows WHERE id_hash = ? AND version = ? AND expires_at > ?")
-        .bind(link.flow.as_hex())
-        .bind(link.flow_version)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    Ok(spent.rows_affected() == 1 && ended.rows_affected() == 1)
-}
-
-/// A stored value in `column` that no longer decodes.
-fn corrupt(column: &'static str) -> StoreError {
-    StoreError::Unexpected(sqlx::Error::ColumnDecode {
-        index: column.to_owned(),
-        source: "stored value is not valid".into(),
-    })
 }
 
 #[cfg(test)]

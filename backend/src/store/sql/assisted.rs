@@ -1,9 +1,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use clave_domain::Identification;
-use sqlx::{QueryBuilder, Row as _, Sqlite};
+use sqlx::{QueryBuilder, Row as _};
 
-use super::SqliteStore;
+use super::Backend;
 use crate::{
     clock::{from_millis, to_millis},
     registry::Affiliate,
@@ -11,9 +11,9 @@ use crate::{
 };
 
 #[async_trait]
-impl AssistedStore for SqliteStore {
+impl AssistedStore for Backend {
     async fn affiliate_row(&self, id: &Identification) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT id FROM affiliates WHERE id_number = ?")
+        Ok(sqlx::query_scalar("SELECT id FROM affiliates WHERE id_number = $1")
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await?)
@@ -32,7 +32,7 @@ impl AssistedStore for SqliteStore {
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "INSERT INTO in_person_verifications (staff_id, affiliate_id, created_at, expires_at) \
-             VALUES (?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(staff_id)
         .bind(affiliate_id)
@@ -49,17 +49,17 @@ impl AssistedStore for SqliteStore {
         affiliate_id: i64,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM in_person_verifications \
-             WHERE id = ? AND staff_id = ? AND affiliate_id = ? AND expires_at > ?",
+        let found: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM in_person_verifications \
+             WHERE id = $1 AND staff_id = $2 AND affiliate_id = $3 AND expires_at > $4)",
         )
         .bind(id)
         .bind(staff_id)
         .bind(affiliate_id)
         .bind(to_millis(now))
-        .fetch_optional(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        Ok(found.is_some())
+        Ok(found)
     }
 
     async fn open_call(
@@ -72,8 +72,8 @@ impl AssistedStore for SqliteStore {
     ) -> Result<CallOpening, StoreError> {
         let now_ms = to_millis(now);
         sqlx::query(
-            "UPDATE video_calls SET outcome = 'abandoned', answered_at = ?1 \
-             WHERE affiliate_id = ?2 AND outcome IS NULL AND expires_at <= ?1",
+            "UPDATE video_calls SET outcome = 'abandoned', answered_at = $1 \
+             WHERE affiliate_id = $2 AND outcome IS NULL AND expires_at <= $1",
         )
         .bind(now_ms)
         .bind(affiliate_id)
@@ -81,8 +81,8 @@ impl AssistedStore for SqliteStore {
         .await?;
         let inserted = sqlx::query_scalar::<_, i64>(
             "INSERT INTO video_calls (staff_id, affiliate_id, questions, created_at, expires_at) \
-             SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS \
-                 (SELECT 1 FROM video_call_blocks WHERE affiliate_id = ?2 AND blocked_until > ?4) \
+             SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS \
+                 (SELECT 1 FROM video_call_blocks WHERE affiliate_id = $2 AND blocked_until > $4) \
              RETURNING id",
         )
         .bind(staff_id)
@@ -112,7 +112,7 @@ impl AssistedStore for SqliteStore {
     ) -> Result<Option<OpenCall>, StoreError> {
         let row = sqlx::query(
             "SELECT affiliate_id, questions FROM video_calls \
-             WHERE id = ? AND staff_id = ? AND outcome IS NULL AND expires_at > ?",
+             WHERE id = $1 AND staff_id = $2 AND outcome IS NULL AND expires_at > $3",
         )
         .bind(id)
         .bind(staff_id)
@@ -139,8 +139,8 @@ impl AssistedStore for SqliteStore {
         };
         let mut tx = self.pool.begin().await?;
         let affiliate_id: Option<i64> = sqlx::query_scalar(
-            "UPDATE video_calls SET outcome = ?1, answered_at = ?2 \
-             WHERE id = ?3 AND staff_id = ?4 AND outcome IS NULL AND expires_at > ?2 RETURNING affiliate_id",
+            "UPDATE video_calls SET outcome = $1, answered_at = $2 \
+             WHERE id = $3 AND staff_id = $4 AND outcome IS NULL AND expires_at > $2 RETURNING affiliate_id",
         )
         .bind(outcome)
         .bind(now_ms)
@@ -154,8 +154,9 @@ impl AssistedStore for SqliteStore {
         };
         if let CallEnd::Failed { block_until } = end {
             sqlx::query(
-                "INSERT INTO video_call_blocks (affiliate_id, blocked_until) VALUES (?1, ?2) \
-                 ON CONFLICT (affiliate_id) DO UPDATE SET blocked_until = MAX(blocked_until, excluded.blocked_until)",
+                "INSERT INTO video_call_blocks (affiliate_id, blocked_until) VALUES ($1, $2) \
+                 ON CONFLICT (affiliate_id) DO UPDATE SET blocked_until = CASE WHEN excluded.blocked_until > video_call_blocks.blocked_until \
+                     THEN excluded.blocked_until ELSE video_call_blocks.blocked_until END",
             )
             .bind(affiliate_id)
             .bind(to_millis(block_until))
@@ -175,9 +176,9 @@ impl AssistedStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE video_calls SET used_at = ? \
-             WHERE id = ? AND staff_id = ? AND affiliate_id = ? AND outcome = 'verified' \
-                 AND used_at IS NULL AND answered_at > ?",
+            "UPDATE video_calls SET used_at = $1 \
+             WHERE id = $2 AND staff_id = $3 AND affiliate_id = $4 AND outcome = 'verified' \
+                 AND used_at IS NULL AND answered_at > $5",
         )
         .bind(to_millis(now))
         .bind(id)
@@ -195,7 +196,7 @@ impl AssistedStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let until: Option<i64> = sqlx::query_scalar(
-            "SELECT blocked_until FROM video_call_blocks WHERE affiliate_id = ? AND blocked_until > ?",
+            "SELECT blocked_until FROM video_call_blocks WHERE affiliate_id = $1 AND blocked_until > $2",
         )
         .bind(affiliate_id)
         .bind(to_millis(now))
@@ -211,7 +212,7 @@ impl AssistedStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "INSERT INTO foreigner_enablements (affiliate_id, enabled_by, enabled_at) VALUES (?, ?, ?) \
+            "INSERT INTO foreigner_enablements (affiliate_id, enabled_by, enabled_at) VALUES ($1, $2, $3) \
              ON CONFLICT (affiliate_id) DO NOTHING",
         )
         .bind(affiliate_id)
@@ -223,14 +224,14 @@ impl AssistedStore for SqliteStore {
     }
 
     async fn foreigner_enabled(&self, id: &Identification) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM foreigner_enablements e JOIN affiliates a ON a.id = e.affiliate_id \
-             WHERE a.id_number = ?",
+        let found: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM foreigner_enablements e JOIN affiliates a ON a.id = e.affiliate_id \
+             WHERE a.id_number = $1)",
         )
         .bind(id.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        Ok(found.is_some())
+        Ok(found)
     }
 
     async fn audit_events(
@@ -239,7 +240,7 @@ impl AssistedStore for SqliteStore {
         limit: u32,
         offset: u32,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        let mut q: QueryBuilder<'_, super::Db> = QueryBuilder::new(
             "SELECT e.id, e.at, e.affiliate_id, e.actor, e.kind, e.ip, e.user_agent, e.case_number, e.reason, \
                  a.id_number FROM security_events e LEFT JOIN affiliates a ON a.id = e.affiliate_id WHERE 1 = 1",
         );

@@ -3,7 +3,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clave_domain::Identification;
 use sqlx::Row as _;
 
-use super::SqliteStore;
+use super::Backend;
 use crate::{
     clock::{from_millis, to_millis},
     store::{
@@ -13,7 +13,7 @@ use crate::{
 };
 
 #[async_trait]
-impl AttemptStore for SqliteStore {
+impl AttemptStore for Backend {
     async fn reserve_attempt(
         &self,
         subject: &str,
@@ -25,7 +25,7 @@ impl AttemptStore for SqliteStore {
         let today = today.to_string();
         sqlx::query(
             "INSERT INTO attempt_counters (subject, process, day, day_count, total, updated_at) \
-             VALUES (?, ?, ?, 0, 0, ?) ON CONFLICT (subject, process) DO NOTHING",
+             VALUES ($1, $2, $3, 0, 0, $4) ON CONFLICT (subject, process) DO NOTHING",
         )
         .bind(subject)
         .bind(process.as_str())
@@ -36,9 +36,9 @@ impl AttemptStore for SqliteStore {
         // The limit check and the increment are one statement: the row lock serialises racers.
         let reserved = sqlx::query(
             "UPDATE attempt_counters SET \
-                 day_count = CASE WHEN day = ?1 THEN day_count + 1 ELSE 1 END, \
-                 day = ?1, total = total + 1, updated_at = ?2 \
-             WHERE subject = ?3 AND process = ?4 AND total < ?5 AND (day <> ?1 OR day_count < ?6) \
+                 day_count = CASE WHEN day = $1 THEN day_count + 1 ELSE 1 END, \
+                 day = $1, total = total + 1, updated_at = $2 \
+             WHERE subject = $3 AND process = $4 AND total < $5 AND (day <> $1 OR day_count < $6) \
              RETURNING day_count, total",
         )
         .bind(&today)
@@ -70,9 +70,9 @@ impl AttemptStore for SqliteStore {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE attempt_counters SET \
-                 day_count = CASE WHEN day = ?1 AND day_count > 0 THEN day_count - 1 ELSE day_count END, \
-                 total = total - 1, updated_at = ?2 \
-             WHERE subject = ?3 AND process = ?4 AND total > 0",
+                 day_count = CASE WHEN day = $1 AND day_count > 0 THEN day_count - 1 ELSE day_count END, \
+                 total = total - 1, updated_at = $2 \
+             WHERE subject = $3 AND process = $4 AND total > 0",
         )
         .bind(reserved_on.to_string())
         .bind(to_millis(now))
@@ -89,7 +89,7 @@ impl AttemptStore for SqliteStore {
         process: AttemptProcess,
     ) -> Result<AttemptCount, StoreError> {
         let row = sqlx::query(
-            "SELECT day, day_count, total FROM attempt_counters WHERE subject = ? AND process = ?",
+            "SELECT day, day_count, total FROM attempt_counters WHERE subject = $1 AND process = $2",
         )
         .bind(subject)
         .bind(process.as_str())
@@ -106,7 +106,7 @@ impl AttemptStore for SqliteStore {
     }
 
     async fn clear_attempts(&self, subject: &str, process: AttemptProcess) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM attempt_counters WHERE subject = ? AND process = ?")
+        let done = sqlx::query("DELETE FROM attempt_counters WHERE subject = $1 AND process = $2")
             .bind(subject)
             .bind(process.as_str())
             .execute(&self.pool)
@@ -116,13 +116,14 @@ impl AttemptStore for SqliteStore {
 }
 
 #[async_trait]
-impl SecurityProfileStore for SqliteStore {
+impl SecurityProfileStore for Backend {
     async fn has_clave(&self, id: &Identification) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM security_profiles WHERE id_number = ?")
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(found.is_some())
+        let found: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM security_profiles WHERE id_number = $1)")
+                .bind(id.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(found)
     }
 
     async fn create_profile(
@@ -142,7 +143,7 @@ impl SecurityProfileStore for SqliteStore {
             "INSERT INTO security_profiles \
              (affiliate_id, id_number, email, mobile, landline, image, password_hash, \
               password_changed_at, created_at) \
-             SELECT id, id_number, ?, ?, ?, ?, ?, ?, ? FROM affiliates WHERE id_number = ? \
+             SELECT id, id_number, $1, $2, $3, $4, $5, $6, $7 FROM affiliates WHERE id_number = $8 \
              ON CONFLICT DO NOTHING RETURNING affiliate_id",
         )
         .bind(profile.email.as_ref())
@@ -161,7 +162,7 @@ impl SecurityProfileStore for SqliteStore {
         };
         for (question, answer_hash) in &profile.answers {
             sqlx::query(
-                "INSERT INTO security_answers (affiliate_id, question, answer_hash) VALUES (?, ?, ?)",
+                "INSERT INTO security_answers (affiliate_id, question, answer_hash) VALUES ($1, $2, $3)",
             )
             .bind(affiliate_id)
             .bind(question)
@@ -175,7 +176,7 @@ impl SecurityProfileStore for SqliteStore {
 
     async fn lock_profile(&self, id: &Identification, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE security_profiles SET locked_at = COALESCE(locked_at, ?) WHERE id_number = ?",
+            "UPDATE security_profiles SET locked_at = COALESCE(locked_at, $1) WHERE id_number = $2",
         )
         .bind(to_millis(now))
         .bind(id.as_str())
@@ -186,7 +187,7 @@ impl SecurityProfileStore for SqliteStore {
 
     async fn locked_at(&self, id: &Identification) -> Result<Option<DateTime<Utc>>, StoreError> {
         let locked: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT locked_at FROM security_profiles WHERE id_number = ?")
+            sqlx::query_scalar("SELECT locked_at FROM security_profiles WHERE id_number = $1")
                 .bind(id.as_str())
                 .fetch_optional(&self.pool)
                 .await?;
@@ -197,72 +198,4 @@ impl SecurityProfileStore for SqliteStore {
 /// Counters are never negative; a corrupt negative value reads as zero.
 fn count(stored: i64) -> u32 {
     u32::try_from(stored).unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const LIMITS: AttemptLimits = AttemptLimits { per_day: 3, total: 9 };
-
-    fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 3, d).expect("date")
-    }
-
-    async fn reserve(store: &SqliteStore, process: AttemptProcess, d: u32) -> Reservation {
-        store.reserve_attempt("s", process, day(d), LIMITS, DateTime::default()).await.expect("db")
-    }
-
-    #[tokio::test]
-    async fn reservations_count_per_day_and_in_total_per_process() {
-        let store = SqliteStore::in_memory().await.expect("store");
-        let left = |today, total| Reservation::Reserved { left_today: today, left_total: total };
-        assert_eq!(reserve(&store, AttemptProcess::Generation, 2).await, left(2, 8));
-        assert_eq!(reserve(&store, AttemptProcess::Generation, 2).await, left(1, 7));
-        assert_eq!(reserve(&store, AttemptProcess::Generation, 2).await, left(0, 6));
-        assert_eq!(reserve(&store, AttemptProcess::Generation, 2).await, Reservation::DailyLimitReached);
-        assert_eq!(reserve(&store, AttemptProcess::Recovery, 2).await, left(2, 8), "a separate counter");
-        assert_eq!(reserve(&store, AttemptProcess::Generation, 3).await, left(2, 5));
-        let count = store.attempt_count("s", AttemptProcess::Generation).await.expect("db");
-        assert_eq!(count, AttemptCount { day: Some(day(3)), day_count: 1, total: 4 });
-    }
-
-    #[tokio::test]
-    async fn the_total_blocks_whatever_the_day_until_cleared() {
-        let store = SqliteStore::in_memory().await.expect("store");
-        for d in [2, 2, 2, 3, 3, 3, 4, 4] {
-            assert!(matches!(
-                reserve(&store, AttemptProcess::Generation, d).await,
-                Reservation::Reserved { .. }
-            ));
-        }
-        assert_eq!(
-            reserve(&store, AttemptProcess::Generation, 4).await,
-            Reservation::Reserved { left_today: 0, left_total: 0 }
-        );
-        assert_eq!(reserve(&store, AttemptProcess::Generation, 5).await, Reservation::Blocked);
-        assert!(store.clear_attempts("s", AttemptProcess::Generation).await.expect("db"));
-        assert_eq!(
-            reserve(&store, AttemptProcess::Generation, 5).await,
-            Reservation::Reserved { left_today: 2, left_total: 8 }
-        );
-    }
-
-    #[tokio::test]
-    async fn a_refund_gives_back_the_day_it_was_reserved_on_and_never_goes_below_zero() {
-        let store = SqliteStore::in_memory().await.expect("store");
-        let refund = |d| store.refund_attempt("s", AttemptProcess::Generation, day(d), DateTime::default());
-        refund(2).await.expect("a refund without a row is harmless");
-        reserve(&store, AttemptProcess::Generation, 2).await;
-        reserve(&store, AttemptProcess::Generation, 2).await;
-        refund(2).await.expect("db");
-        let count = store.attempt_count("s", AttemptProcess::Generation).await.expect("db");
-        assert_eq!((count.day_count, count.total), (1, 1));
-        refund(1).await.expect("db");
-        let count = store.attempt_count("s", AttemptProcess::Generation).await.expect("db");
-        assert_eq!((count.day_count, count.total), (1, 0), "another day's refund only returns the total");
-        refund(2).await.expect("db");
-        let count = store.attempt_count("s", AttemptProcess::Generation).await.expect("db");
-        assert_eq!((count.day_count, count.total), (1, 0));
-    }
 }

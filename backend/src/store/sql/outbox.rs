@@ -1,8 +1,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
-use super::SqliteStore;
+use super::Backend;
 use crate::{
     clock::{from_millis, to_millis},
     mail::OutgoingMail,
@@ -16,12 +15,12 @@ type ClaimedRow = (i64, String, String, String, Option<String>, i64);
 type DevRow = (i64, String, String, String, Option<String>, i64);
 
 #[async_trait]
-impl OutboxStore for SqliteStore {
+impl OutboxStore for Backend {
     async fn enqueue_mail(&self, mail: &OutgoingMail, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let now = to_millis(now);
         let id = sqlx::query_scalar(
             "INSERT INTO outbox (recipient, subject, text_body, html_body, created_at, next_attempt_at) \
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(mail.to.as_str())
         .bind(&mail.subject)
@@ -41,23 +40,25 @@ impl OutboxStore for SqliteStore {
         limit: u32,
     ) -> Result<Vec<ClaimedMail>, StoreError> {
         let now = to_millis(now);
-        // One statement: SQLite takes the write lock before the sub-select reads, so a second
-        // sender (another connection or process) waits and then sees the lease. PostgreSQL needs
-        // `FOR UPDATE SKIP LOCKED` in the sub-select for the same guarantee.
-        let rows: Vec<ClaimedRow> = sqlx::query_as(
-            "UPDATE outbox SET locked_until = ? \
+        // One statement. SQLite takes the write lock before the sub-select reads, so a second
+        // sender (another connection or process) waits and then sees the lease; on PostgreSQL
+        // the sub-select locks its rows and a second sender skips them (`SKIP_LOCKED`).
+        let sql = format!(
+            "UPDATE outbox SET locked_until = $1 \
              WHERE id IN (SELECT id FROM outbox \
-                          WHERE sent_at IS NULL AND next_attempt_at <= ? \
-                            AND (locked_until IS NULL OR locked_until <= ?) \
-                          ORDER BY id LIMIT ?) \
+                          WHERE sent_at IS NULL AND next_attempt_at <= $2 \
+                            AND (locked_until IS NULL OR locked_until <= $3) \
+                          ORDER BY id LIMIT $4{}) \
              RETURNING id, recipient, subject, text_body, html_body, attempts",
-        )
-        .bind(to_millis(lease_until))
-        .bind(now)
-        .bind(now)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+            super::SKIP_LOCKED,
+        );
+        let rows: Vec<ClaimedRow> = sqlx::query_as(&sql)
+            .bind(to_millis(lease_until))
+            .bind(now)
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
         let mut claimed: Vec<ClaimedMail> = rows
             .into_iter()
             .map(|(id, recipient, subject, text, html, attempts)| ClaimedMail {
@@ -76,9 +77,9 @@ impl OutboxStore for SqliteStore {
 
     async fn mark_mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE outbox SET sent_at = ?, locked_until = NULL, last_error = NULL, \
+            "UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = NULL, \
                                text_body = '', html_body = NULL \
-             WHERE id = ? AND sent_at IS NULL",
+             WHERE id = $2 AND sent_at IS NULL",
         )
         .bind(to_millis(now))
         .bind(id)
@@ -94,9 +95,9 @@ impl OutboxStore for SqliteStore {
         error: &str,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, \
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, \
                                locked_until = NULL \
-             WHERE id = ? AND sent_at IS NULL",
+             WHERE id = $3 AND sent_at IS NULL",
         )
         .bind(error)
         .bind(to_millis(next_attempt_at))
@@ -107,7 +108,7 @@ impl OutboxStore for SqliteStore {
     }
 
     async fn release_mail(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET locked_until = NULL WHERE id = ? AND sent_at IS NULL")
+        sqlx::query("UPDATE outbox SET locked_until = NULL WHERE id = $1 AND sent_at IS NULL")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -124,7 +125,7 @@ impl OutboxStore for SqliteStore {
     async fn insert_dev_mail(&self, mail: &OutgoingMail, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let id = sqlx::query_scalar(
             "INSERT INTO dev_mailbox (recipient, subject, text_body, html_body, delivered_at) \
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(mail.to.as_str())
         .bind(&mail.subject)
@@ -139,7 +140,7 @@ impl OutboxStore for SqliteStore {
     async fn list_dev_mail(&self, limit: u32) -> Result<Vec<DevMail>, StoreError> {
         let rows: Vec<DevRow> = sqlx::query_as(
             "SELECT id, recipient, subject, text_body, html_body, delivered_at FROM dev_mailbox \
-             ORDER BY delivered_at DESC, id DESC LIMIT ?",
+             ORDER BY delivered_at DESC, id DESC LIMIT $1",
         )
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -149,7 +150,7 @@ impl OutboxStore for SqliteStore {
 
     async fn get_dev_mail(&self, id: i64) -> Result<Option<DevMail>, StoreError> {
         let row: Option<DevRow> = sqlx::query_as(
-            "SELECT id, recipient, subject, text_body, html_body, delivered_at FROM dev_mailbox WHERE id = ?",
+            "SELECT id, recipient, subject, text_body, html_body, delivered_at FROM dev_mailbox WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -163,8 +164,8 @@ fn dev_mail((id, recipient, subject, text, html, delivered_at): DevRow) -> DevMa
 }
 
 /// Deletes the rows of messages sent more than a week before `now`.
-pub(super) async fn purge(pool: &SqlitePool, now: i64) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at <= ?")
+pub(super) async fn purge(pool: &super::DbPool, now: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at <= $1")
         .bind(now.saturating_sub(SENT_RETENTION_MILLIS))
         .execute(pool)
         .await?;

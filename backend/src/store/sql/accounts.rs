@@ -4,9 +4,9 @@ use clave_domain::{
     Identification,
     contact::{Email, Landline, Mobile},
 };
-use sqlx::{Row as _, sqlite::SqliteRow};
+use sqlx::Row as _;
 
-use super::{SqliteStore, corrupt};
+use super::{Backend, DbRow, corrupt};
 use crate::{
     clock::{from_millis, to_millis},
     store::{
@@ -20,7 +20,7 @@ const PROFILE_COLUMNS: &str = "affiliate_id, id_number, email, mobile, landline,
      password_changed_at, locked_at, unknown_locked_at, created_at";
 
 /// A stored value that no longer parses (edited by hand): reported as a decode error.
-fn profile_from(row: &SqliteRow) -> Result<ProfileRecord, StoreError> {
+fn profile_from(row: &DbRow) -> Result<ProfileRecord, StoreError> {
     let text = |column: &'static str| row.try_get::<String, _>(column);
     let landline: Option<String> = row.try_get("landline")?;
     Ok(ProfileRecord {
@@ -43,14 +43,14 @@ fn count(stored: i64) -> u32 {
 }
 
 async fn insert_session(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut super::DbConnection,
     affiliate_id: i64,
     session: &NewSession<'_>,
     now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO sessions (id_hash, affiliate_id, created_at, last_seen_at, idle_expires_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(session.id.as_hex())
     .bind(affiliate_id)
@@ -64,22 +64,22 @@ async fn insert_session(
 }
 
 #[async_trait]
-impl AccountStore for SqliteStore {
+impl AccountStore for Backend {
     async fn profile(&self, id: &Identification) -> Result<Option<ProfileRecord>, StoreError> {
-        let sql = format!("SELECT {PROFILE_COLUMNS} FROM security_profiles WHERE id_number = ?");
+        let sql = format!("SELECT {PROFILE_COLUMNS} FROM security_profiles WHERE id_number = $1");
         let row = sqlx::query(&sql).bind(id.as_str()).fetch_optional(&self.pool).await?;
         row.as_ref().map(profile_from).transpose()
     }
 
     async fn profile_by_affiliate(&self, affiliate_id: i64) -> Result<Option<ProfileRecord>, StoreError> {
-        let sql = format!("SELECT {PROFILE_COLUMNS} FROM security_profiles WHERE affiliate_id = ?");
+        let sql = format!("SELECT {PROFILE_COLUMNS} FROM security_profiles WHERE affiliate_id = $1");
         let row = sqlx::query(&sql).bind(affiliate_id).fetch_optional(&self.pool).await?;
         row.as_ref().map(profile_from).transpose()
     }
 
     async fn security_answers(&self, affiliate_id: i64) -> Result<Vec<(String, String)>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT question, answer_hash FROM security_answers WHERE affiliate_id = ? ORDER BY question",
+            "SELECT question, answer_hash FROM security_answers WHERE affiliate_id = $1 ORDER BY question",
         )
         .bind(affiliate_id)
         .fetch_all(&self.pool)
@@ -92,15 +92,15 @@ impl AccountStore for SqliteStore {
         device: &HashedToken,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM trusted_devices WHERE device_hash = ? AND affiliate_id = ? AND expires_at > ?",
+        let found: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM trusted_devices WHERE device_hash = $1 AND affiliate_id = $2 AND expires_at > $3)",
         )
         .bind(device.as_hex())
         .bind(affiliate_id)
         .bind(to_millis(now))
-        .fetch_optional(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        Ok(found.is_some())
+        Ok(found)
     }
 
     async fn record_login_failure(
@@ -118,8 +118,8 @@ impl AccountStore for SqliteStore {
                 // lock is set the WHERE clause stops counting.
                 let failures: Option<i64> = sqlx::query_scalar(
                     "UPDATE security_profiles SET unknown_failures = unknown_failures + 1, \
-                         unknown_locked_at = CASE WHEN unknown_failures + 1 >= ?1 THEN ?2 ELSE NULL END \
-                     WHERE affiliate_id = ?3 AND locked_at IS NULL AND unknown_locked_at IS NULL \
+                         unknown_locked_at = CASE WHEN unknown_failures + 1 >= $1 THEN $2 ELSE NULL END \
+                     WHERE affiliate_id = $3 AND locked_at IS NULL AND unknown_locked_at IS NULL \
                      RETURNING unknown_failures",
                 )
                 .bind(max)
@@ -137,7 +137,7 @@ impl AccountStore for SqliteStore {
                 let mut tx = self.pool.begin().await?;
                 let failures: Option<i64> = sqlx::query_scalar(
                     "UPDATE trusted_devices SET failures = failures + 1 \
-                     WHERE device_hash = ? AND affiliate_id = ? AND failures < ? AND EXISTS \
+                     WHERE device_hash = $1 AND affiliate_id = $2 AND failures < $3 AND EXISTS \
                          (SELECT 1 FROM security_profiles p WHERE p.affiliate_id = trusted_devices.affiliate_id \
                           AND p.locked_at IS NULL) \
                      RETURNING failures",
@@ -151,8 +151,8 @@ impl AccountStore for SqliteStore {
                     None => FailureRecord::AlreadyLocked,
                     Some(n) if n >= max => {
                         sqlx::query(
-                            "UPDATE security_profiles SET locked_at = ? \
-                             WHERE affiliate_id = ? AND locked_at IS NULL",
+                            "UPDATE security_profiles SET locked_at = $1 \
+                             WHERE affiliate_id = $2 AND locked_at IS NULL",
                         )
                         .bind(now)
                         .bind(affiliate_id)
@@ -182,7 +182,7 @@ impl AccountStore for SqliteStore {
         let reset = match browser {
             Browser::Unknown => sqlx::query(
                 "UPDATE security_profiles SET unknown_failures = 0 \
-                 WHERE affiliate_id = ? AND locked_at IS NULL AND unknown_locked_at IS NULL",
+                 WHERE affiliate_id = $1 AND locked_at IS NULL AND unknown_locked_at IS NULL",
             )
             .bind(affiliate_id)
             .execute(&mut *tx)
@@ -190,7 +190,7 @@ impl AccountStore for SqliteStore {
             .rows_affected(),
             Browser::Trusted(trusted) => sqlx::query(
                 "UPDATE trusted_devices SET failures = 0 \
-                 WHERE device_hash = ? AND affiliate_id = ? AND EXISTS \
+                 WHERE device_hash = $1 AND affiliate_id = $2 AND EXISTS \
                      (SELECT 1 FROM security_profiles p WHERE p.affiliate_id = trusted_devices.affiliate_id \
                       AND p.locked_at IS NULL)",
             )
@@ -206,8 +206,8 @@ impl AccountStore for SqliteStore {
         }
         sqlx::query(
             "INSERT INTO trusted_devices (device_hash, affiliate_id, failures, created_at, last_login_at, expires_at) \
-             VALUES (?1, ?2, 0, ?3, ?3, ?4) \
-             ON CONFLICT (device_hash, affiliate_id) DO UPDATE SET last_login_at = ?3, expires_at = ?4",
+             VALUES ($1, $2, 0, $3, $3, $4) \
+             ON CONFLICT (device_hash, affiliate_id) DO UPDATE SET last_login_at = $3, expires_at = $4",
         )
         .bind(device.as_hex())
         .bind(affiliate_id)
@@ -227,8 +227,8 @@ impl AccountStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Option<SessionRecord>, StoreError> {
         let row = sqlx::query(
-            "UPDATE sessions SET last_seen_at = ?1, idle_expires_at = MIN(?2, expires_at) \
-             WHERE id_hash = ?3 AND idle_expires_at > ?1 AND expires_at > ?1 \
+            "UPDATE sessions SET last_seen_at = $1, idle_expires_at = CASE WHEN $2 < expires_at THEN $2 ELSE expires_at END \
+             WHERE id_hash = $3 AND idle_expires_at > $1 AND expires_at > $1 \
              RETURNING affiliate_id, created_at, expires_at",
         )
         .bind(to_millis(now))
@@ -247,7 +247,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn end_session(&self, id: &HashedToken) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+        let done = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(id.as_hex())
             .execute(&self.pool)
             .await?;
@@ -255,17 +255,18 @@ impl AccountStore for SqliteStore {
     }
 
     async fn end_sessions(&self, affiliate_id: i64, except: Option<&HashedToken>) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE affiliate_id = ? AND id_hash IS NOT ?")
-            .bind(affiliate_id)
-            .bind(except.map(HashedToken::as_hex))
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM sessions WHERE affiliate_id = $1 AND id_hash IS DISTINCT FROM $2")
+                .bind(affiliate_id)
+                .bind(except.map(HashedToken::as_hex))
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected())
     }
 
     async fn live_sessions(&self, affiliate_id: i64, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM sessions WHERE affiliate_id = ?1 AND idle_expires_at > ?2 AND expires_at > ?2",
+            "SELECT COUNT(*) FROM sessions WHERE affiliate_id = $1 AND idle_expires_at > $2 AND expires_at > $2",
         )
         .bind(affiliate_id)
         .bind(to_millis(now))
@@ -284,14 +285,14 @@ impl AccountStore for SqliteStore {
         let now = to_millis(now);
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE security_profiles SET password_hash = ?, password_changed_at = ? WHERE affiliate_id = ?",
+            "UPDATE security_profiles SET password_hash = $1, password_changed_at = $2 WHERE affiliate_id = $3",
         )
         .bind(password_hash)
         .bind(now)
         .bind(affiliate_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM sessions WHERE affiliate_id = ?")
+        sqlx::query("DELETE FROM sessions WHERE affiliate_id = $1")
             .bind(affiliate_id)
             .execute(&mut *tx)
             .await?;
@@ -310,9 +311,9 @@ impl AccountStore for SqliteStore {
         }
         let contacts = reset.contacts;
         let updated = sqlx::query(
-            "UPDATE security_profiles SET password_hash = ?, password_changed_at = ?, email = ?, mobile = ?, \
-                 landline = ?, locked_at = NULL, unknown_locked_at = NULL, unknown_failures = 0 \
-             WHERE affiliate_id = ? AND (locked_at IS NULL OR locked_at < ?)",
+            "UPDATE security_profiles SET password_hash = $1, password_changed_at = $2, email = $3, mobile = $4, \
+                 landline = $5, locked_at = NULL, unknown_locked_at = NULL, unknown_failures = 0 \
+             WHERE affiliate_id = $6 AND (locked_at IS NULL OR locked_at < $7)",
         )
         .bind(reset.password_hash)
         .bind(now)
@@ -328,8 +329,8 @@ impl AccountStore for SqliteStore {
             return Ok(false);
         }
         for sql in [
-            "DELETE FROM sessions WHERE affiliate_id = ?",
-            "DELETE FROM trusted_devices WHERE affiliate_id = ?",
+            "DELETE FROM sessions WHERE affiliate_id = $1",
+            "DELETE FROM trusted_devices WHERE affiliate_id = $1",
         ] {
             sqlx::query(sql).bind(reset.affiliate_id).execute(&mut *tx).await?;
         }
@@ -344,7 +345,7 @@ impl AccountStore for SqliteStore {
         _now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE security_profiles SET email = ?, mobile = ?, landline = ? WHERE affiliate_id = ?",
+            "UPDATE security_profiles SET email = $1, mobile = $2, landline = $3 WHERE affiliate_id = $4",
         )
         .bind(contacts.email.as_str())
         .bind(contacts.mobile.as_str())
@@ -359,12 +360,12 @@ impl AccountStore for SqliteStore {
         let mut tx = self.pool.begin().await?;
         let unlocked = sqlx::query(
             "UPDATE security_profiles SET locked_at = NULL, unknown_locked_at = NULL, unknown_failures = 0 \
-             WHERE affiliate_id = ? AND (locked_at IS NOT NULL OR unknown_locked_at IS NOT NULL)",
+             WHERE affiliate_id = $1 AND (locked_at IS NOT NULL OR unknown_locked_at IS NOT NULL)",
         )
         .bind(affiliate_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE trusted_devices SET failures = 0 WHERE affiliate_id = ?")
+        sqlx::query("UPDATE trusted_devices SET failures = 0 WHERE affiliate_id = $1")
             .bind(affiliate_id)
             .execute(&mut *tx)
             .await?;
@@ -375,7 +376,7 @@ impl AccountStore for SqliteStore {
     async fn append_event(&self, event: &NewEvent, now: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO security_events (at, affiliate_id, actor, kind, ip, user_agent, case_number, reason) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(to_millis(now))
         .bind(event.affiliate_id)
@@ -393,7 +394,7 @@ impl AccountStore for SqliteStore {
     async fn events_of(&self, affiliate_id: i64, limit: u32) -> Result<Vec<EventRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, at, affiliate_id, actor, kind, ip, user_agent, case_number, reason \
-             FROM security_events WHERE affiliate_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+             FROM security_events WHERE affiliate_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(affiliate_id)
         .bind(i64::from(limit))
@@ -404,7 +405,7 @@ impl AccountStore for SqliteStore {
 }
 
 /// A `security_events` row.
-pub(super) fn event_record(r: &SqliteRow) -> Result<EventRecord, sqlx::Error> {
+pub(super) fn event_record(r: &DbRow) -> Result<EventRecord, sqlx::Error> {
     Ok(EventRecord {
         id: r.try_get("id")?,
         at: from_millis(r.try_get("at")?),
@@ -416,50 +417,4 @@ pub(super) fn event_record(r: &SqliteRow) -> Result<EventRecord, sqlx::Error> {
         case_number: r.try_get("case_number")?,
         reason: r.try_get("reason")?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::*;
-    use crate::{
-        clock::Clock as _,
-        store::{ActivationLink, SecurityProfileStore as _, TokenStore as _},
-        test_support::{World, ident},
-    };
-
-    #[tokio::test]
-    async fn a_reset_is_refused_when_the_clave_was_locked_during_the_flow() {
-        let world = World::in_memory().await;
-        let affiliate_id = world.with_clave("1701234567", "Tortuga7Verde2Montaña").await;
-        let confirmed_at = world.clock.now();
-        world.clock.advance(Duration::from_secs(60));
-        world.store.lock_profile(&ident("1701234567"), world.clock.now()).await.expect("db");
-        let profile = world.store.profile(&ident("1701234567")).await.expect("db").expect("profile");
-        let contacts = Contacts { email: profile.email, mobile: profile.mobile, landline: profile.landline };
-        let (token, flow) = world.live_link("recovery").await;
-        let token_hash = token.hash();
-        let reset = |since| PasswordReset {
-            link: ActivationLink { token: &token_hash, purpose: "recovery", flow: &flow, flow_version: 0 },
-            affiliate_id,
-            password_hash: "$argon2id$new",
-            contacts: &contacts,
-            unless_locked_since: since,
-        };
-        let now = world.clock.now();
-        assert!(!world.store.reset_password(reset(confirmed_at), now).await.expect("db"), "locked since");
-        let unchanged = world.store.profile(&ident("1701234567")).await.expect("db").expect("profile");
-        assert!(
-            unchanged.locked_at.is_some() && unchanged.password_hash != "$argon2id$new",
-            "nothing written"
-        );
-        assert!(world.store.live_token_subject(&token.hash(), "recovery", now).await.expect("db").is_some());
-        // A lock from before the flow (the reason to recover) is lifted.
-        assert!(
-            world.store.reset_password(reset(now + chrono::Duration::seconds(1)), now).await.expect("db")
-        );
-        let reset_profile = world.store.profile(&ident("1701234567")).await.expect("db").expect("profile");
-        assert_eq!((reset_profile.locked_at, reset_profile.password_hash.as_str()), (None, "$argon2id$new"));
-    }
 }

@@ -4,25 +4,21 @@ use clave_domain::{
     contact::Email,
     ventanilla::{CaseNumber, CaseStatus, DocumentKind, RequestType, Slot},
 };
-use sqlx::{Row as _, sqlite::SqliteRow};
+use sqlx::Row as _;
 
-use super::{SqliteStore, corrupt};
+use super::{Backend, DbRow, corrupt};
 use crate::{
     clock::{from_millis, to_millis},
     store::{CaseRecord, CaseSummary, DocumentMeta, NewCase, StoreError, VentanillaStore},
 };
 
 /// A stored value that no longer parses (edited by hand): reported as a decode error.
-fn parsed<T>(
-    row: &SqliteRow,
-    column: &'static str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<T, StoreError> {
+fn parsed<T>(row: &DbRow, column: &'static str, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
     let text: String = row.try_get(column)?;
     parse(&text).ok_or_else(|| corrupt(column))
 }
 
-fn summary_from(row: &SqliteRow) -> Result<CaseSummary, StoreError> {
+fn summary_from(row: &DbRow) -> Result<CaseSummary, StoreError> {
     Ok(CaseSummary {
         number: parsed(row, "number", CaseNumber::parse)?,
         request_type: parsed(row, "request_type", RequestType::parse)?,
@@ -32,13 +28,13 @@ fn summary_from(row: &SqliteRow) -> Result<CaseSummary, StoreError> {
 }
 
 #[async_trait]
-impl VentanillaStore for SqliteStore {
+impl VentanillaStore for Backend {
     async fn insert_case(&self, case: &NewCase<'_>, now: DateTime<Utc>) -> Result<CaseNumber, StoreError> {
         let now = to_millis(now);
         let mut tx = self.pool.begin().await?;
         // A write first, so the transaction holds the write lock from its first statement.
         let sequence: i64 = sqlx::query_scalar(
-            "INSERT INTO ventanilla_sequences (year, last) VALUES (?, 1) \
+            "INSERT INTO ventanilla_sequences (year, last) VALUES ($1, 1) \
              ON CONFLICT (year) DO UPDATE SET last = ventanilla_sequences.last + 1 RETURNING last",
         )
         .bind(case.year)
@@ -47,7 +43,7 @@ impl VentanillaStore for SqliteStore {
         let number = CaseNumber::new(case.year, u32::try_from(sequence).map_err(|_| corrupt("last"))?);
         let case_id: i64 = sqlx::query_scalar(
             "INSERT INTO ventanilla_cases (number, request_type, id_number, affiliate_id, contact_email, \
-             description, status, filed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'recibido', ?, ?) RETURNING id",
+             description, status, filed_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'recibido', $7, $8) RETURNING id",
         )
         .bind(number.as_str())
         .bind(case.request_type.as_str())
@@ -61,7 +57,7 @@ impl VentanillaStore for SqliteStore {
         .await?;
         for (slot, kind, bytes) in case.documents {
             sqlx::query(
-                "INSERT INTO ventanilla_documents (case_id, slot, kind, size, content) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO ventanilla_documents (case_id, slot, kind, size, content) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(case_id)
             .bind(slot.as_str())
@@ -78,7 +74,7 @@ impl VentanillaStore for SqliteStore {
     async fn case_by_number(&self, number: &CaseNumber) -> Result<Option<CaseRecord>, StoreError> {
         let Some(row) = sqlx::query(
             "SELECT id, number, request_type, id_number, affiliate_id, contact_email, description, status, \
-             decision_reason, reviewer, filed_at, updated_at, closed_at FROM ventanilla_cases WHERE number = ?",
+             decision_reason, reviewer, filed_at, updated_at, closed_at FROM ventanilla_cases WHERE number = $1",
         )
         .bind(number.as_str())
         .fetch_optional(&self.pool)
@@ -87,7 +83,7 @@ impl VentanillaStore for SqliteStore {
             return Ok(None);
         };
         let case_id: i64 = row.try_get("id")?;
-        let documents = sqlx::query("SELECT slot, kind, size FROM ventanilla_documents WHERE case_id = ?")
+        let documents = sqlx::query("SELECT slot, kind, size FROM ventanilla_documents WHERE case_id = $1")
             .bind(case_id)
             .fetch_all(&self.pool)
             .await?
@@ -122,9 +118,9 @@ impl VentanillaStore for SqliteStore {
     async fn open_cases(&self, limit: u32) -> Result<Vec<CaseSummary>, StoreError> {
         sqlx::query(
             "SELECT number, request_type, status, filed_at FROM ventanilla_cases \
-             WHERE closed_at IS NULL ORDER BY filed_at, id LIMIT ?",
+             WHERE closed_at IS NULL ORDER BY filed_at, id LIMIT $1",
         )
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?
         .iter()
@@ -139,7 +135,7 @@ impl VentanillaStore for SqliteStore {
     ) -> Result<Option<(DocumentKind, Vec<u8>)>, StoreError> {
         let Some(row) = sqlx::query(
             "SELECT d.kind, d.content FROM ventanilla_documents d JOIN ventanilla_cases c ON c.id = d.case_id \
-             WHERE c.number = ? AND d.slot = ?",
+             WHERE c.number = $1 AND d.slot = $2",
         )
         .bind(number.as_str())
         .bind(slot.as_str())
@@ -158,8 +154,8 @@ impl VentanillaStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE ventanilla_cases SET status = 'en_revision', reviewer = ?, updated_at = ? \
-             WHERE number = ? AND status = 'recibido'",
+            "UPDATE ventanilla_cases SET status = 'en_revision', reviewer = $1, updated_at = $2 \
+             WHERE number = $3 AND status = 'recibido'",
         )
         .bind(reviewer)
         .bind(to_millis(now))
@@ -179,8 +175,8 @@ impl VentanillaStore for SqliteStore {
     ) -> Result<bool, StoreError> {
         let now = to_millis(now);
         let done = sqlx::query(
-            "UPDATE ventanilla_cases SET status = ?, decision_reason = ?, reviewer = ?, updated_at = ?, \
-             closed_at = ? WHERE number = ? AND closed_at IS NULL",
+            "UPDATE ventanilla_cases SET status = $1, decision_reason = $2, reviewer = $3, updated_at = $4, \
+             closed_at = $5 WHERE number = $6 AND closed_at IS NULL",
         )
         .bind(status.as_str())
         .bind(reason)
@@ -200,8 +196,8 @@ impl VentanillaStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE ventanilla_cases SET status = 'en_revision', decision_reason = NULL, updated_at = ?, \
-             closed_at = NULL WHERE number = ? AND reviewer = ? AND status = 'aprobado'",
+            "UPDATE ventanilla_cases SET status = 'en_revision', decision_reason = NULL, updated_at = $1, \
+             closed_at = NULL WHERE number = $2 AND reviewer = $3 AND status = 'aprobado'",
         )
         .bind(to_millis(now))
         .bind(number.as_str())
@@ -214,7 +210,7 @@ impl VentanillaStore for SqliteStore {
     async fn purge_case_documents(&self, closed_before: DateTime<Utc>) -> Result<u64, StoreError> {
         let done = sqlx::query(
             "DELETE FROM ventanilla_documents WHERE case_id IN \
-             (SELECT id FROM ventanilla_cases WHERE closed_at IS NOT NULL AND closed_at <= ?)",
+             (SELECT id FROM ventanilla_cases WHERE closed_at IS NOT NULL AND closed_at <= $1)",
         )
         .bind(to_millis(closed_before))
         .execute(&self.pool)

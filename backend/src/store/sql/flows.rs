@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row as _;
 
-use super::SqliteStore;
+use super::Backend;
 use crate::{
     clock::{from_millis, to_millis},
     flows::FlowHash,
@@ -10,7 +10,7 @@ use crate::{
 };
 
 #[async_trait]
-impl FlowStore for SqliteStore {
+impl FlowStore for Backend {
     async fn insert_flow(
         &self,
         id: &FlowHash,
@@ -19,7 +19,7 @@ impl FlowStore for SqliteStore {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO flows (id_hash, kind, step, state, version, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, 0, ?, ?)",
+             VALUES ($1, $2, $3, $4, 0, $5, $6)",
         )
         .bind(id.as_hex())
         .bind(&flow.kind)
@@ -40,7 +40,7 @@ impl FlowStore for SqliteStore {
     ) -> Result<Option<StoredFlow>, StoreError> {
         let row = sqlx::query(
             "SELECT kind, step, state, version, expires_at FROM flows \
-             WHERE id_hash = ? AND kind = ? AND expires_at > ?",
+             WHERE id_hash = $1 AND kind = $2 AND expires_at > $3",
         )
         .bind(id.as_hex())
         .bind(kind)
@@ -59,9 +59,9 @@ impl FlowStore for SqliteStore {
 
     async fn advance_flow(&self, id: &FlowHash, change: FlowAdvance<'_>) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE flows SET step = ?, state = ?, version = version + 1, \
-             expires_at = COALESCE(?, expires_at) \
-             WHERE id_hash = ? AND kind = ? AND version = ? AND step = ? AND expires_at > ?",
+            "UPDATE flows SET step = $1, state = $2, version = version + 1, \
+             expires_at = COALESCE($3, expires_at) \
+             WHERE id_hash = $4 AND kind = $5 AND version = $6 AND step = $7 AND expires_at > $8",
         )
         .bind(change.to_step)
         .bind(change.state)
@@ -78,7 +78,7 @@ impl FlowStore for SqliteStore {
 
     async fn delete_flow(&self, id: &FlowHash) -> Result<bool, StoreError> {
         let done =
-            sqlx::query("DELETE FROM flows WHERE id_hash = ?").bind(id.as_hex()).execute(&self.pool).await?;
+            sqlx::query("DELETE FROM flows WHERE id_hash = $1").bind(id.as_hex()).execute(&self.pool).await?;
         Ok(done.rows_affected() == 1)
     }
 }

@@ -6,9 +6,9 @@ use clave_domain::{
     Identification,
     contact::{Email, Landline, Mobile},
 };
-use sqlx::{FromRow, Row, sqlite::SqliteRow};
+use sqlx::{FromRow, Row};
 
-use super::SqliteStore;
+use super::{Backend, DbRow};
 use crate::{
     clock::to_millis,
     registry::Affiliate,
@@ -27,7 +27,7 @@ const READ_COLUMNS: &str = "id_kind, id_number, names, surnames, birth_date, ema
                             AS huella_registrada, nationality";
 
 #[async_trait]
-impl RegistryStore for SqliteStore {
+impl RegistryStore for Backend {
     async fn upsert_affiliates(
         &self,
         rows: &[Affiliate],
@@ -38,7 +38,7 @@ impl RegistryStore for SqliteStore {
         let mut tx = self.pool.begin().await?;
         let mut outcomes = Vec::with_capacity(rows.len());
         for row in rows {
-            let existing = sqlx::query(&format!("SELECT {COLUMNS} FROM affiliates WHERE id_number = ?"))
+            let existing = sqlx::query(&format!("SELECT {COLUMNS} FROM affiliates WHERE id_number = $1"))
                 .bind(row.identification.as_str())
                 .fetch_optional(&mut *tx)
                 .await?
@@ -52,7 +52,7 @@ impl RegistryStore for SqliteStore {
             if outcome != UpsertOutcome::Unchanged {
                 sqlx::query(&format!(
                     "INSERT INTO affiliates ({COLUMNS}, created_at, updated_at) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
                      ON CONFLICT (id_number) DO UPDATE SET id_kind = excluded.id_kind, names = excluded.names, \
                      surnames = excluded.surnames, birth_date = excluded.birth_date, email = excluded.email, \
                      mobile = excluded.mobile, landline = excluded.landline, employer = excluded.employer, \
@@ -93,7 +93,7 @@ impl RegistryStore for SqliteStore {
     }
 
     async fn find_affiliate(&self, id: &Identification) -> Result<Option<Affiliate>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {READ_COLUMNS} FROM affiliates WHERE id_number = ?"))
+        let row = sqlx::query(&format!("SELECT {READ_COLUMNS} FROM affiliates WHERE id_number = $1"))
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await?;
@@ -111,7 +111,7 @@ impl RegistryStore for SqliteStore {
 
     async fn employers_near(&self, probes: &[i64]) -> Result<Vec<String>, StoreError> {
         const NEXT_EMPLOYER: &str = "SELECT employer FROM affiliates \
-                            WHERE id >= ? AND employer IS NOT NULL AND TRIM(employer) <> '' ORDER BY id LIMIT 1";
+                            WHERE id >= $1 AND employer IS NOT NULL AND TRIM(employer) <> '' ORDER BY id LIMIT 1";
         let mut employers = Vec::with_capacity(probes.len());
         let mut conn = self.pool.acquire().await?;
         for &probe in probes {
@@ -139,8 +139,8 @@ fn kind_str(id: &Identification) -> &'static str {
 /// A registry row; `None` when a stored value no longer parses (then an upsert rewrites it).
 struct AffiliateRow(Option<Affiliate>);
 
-impl<'r> FromRow<'r, SqliteRow> for AffiliateRow {
-    fn from_row(r: &'r SqliteRow) -> Result<Self, sqlx::Error> {
+impl<'r> FromRow<'r, DbRow> for AffiliateRow {
+    fn from_row(r: &'r DbRow) -> Result<Self, sqlx::Error> {
         let date = |s: String| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
         let opt = |v: Option<String>| v.filter(|s| !s.is_empty());
         let affiliate = (|| {
@@ -162,10 +162,10 @@ impl<'r> FromRow<'r, SqliteRow> for AffiliateRow {
     }
 }
 
-impl SqliteStore {
+impl Backend {
     /// The registry row with id `row`, read as [`RegistryStore::find_affiliate`] reads one.
     pub(super) async fn affiliate_by_id(&self, row: i64) -> Result<Option<Affiliate>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {READ_COLUMNS} FROM affiliates WHERE id = ?"))
+        let row = sqlx::query(&format!("SELECT {READ_COLUMNS} FROM affiliates WHERE id = $1"))
             .bind(row)
             .fetch_optional(&self.pool)
             .await?;

@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::SqliteStore;
+use super::Backend;
 use crate::{
     clock::to_millis,
     store::{StoreError, TokenRecord, TokenStore},
@@ -9,7 +9,7 @@ use crate::{
 };
 
 #[async_trait]
-impl TokenStore for SqliteStore {
+impl TokenStore for Backend {
     async fn insert_token(
         &self,
         hash: &HashedToken,
@@ -17,7 +17,7 @@ impl TokenStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO tokens (hash, purpose, subject, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO tokens (hash, purpose, subject, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(hash.as_hex())
         .bind(&record.purpose)
@@ -37,8 +37,8 @@ impl TokenStore for SqliteStore {
     ) -> Result<Option<String>, StoreError> {
         let now = to_millis(now);
         let subject = sqlx::query_scalar(
-            "UPDATE tokens SET used_at = ? \
-             WHERE hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? \
+            "UPDATE tokens SET used_at = $1 \
+             WHERE hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $4 \
              RETURNING subject",
         )
         .bind(now)
@@ -58,7 +58,7 @@ impl TokenStore for SqliteStore {
     ) -> Result<Option<String>, StoreError> {
         let subject = sqlx::query_scalar(
             "SELECT subject FROM tokens \
-             WHERE hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+             WHERE hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
         )
         .bind(hash.as_hex())
         .bind(purpose)
@@ -75,7 +75,7 @@ impl TokenStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let done = sqlx::query(
-            "UPDATE tokens SET used_at = ? WHERE purpose = ? AND subject = ? AND used_at IS NULL",
+            "UPDATE tokens SET used_at = $1 WHERE purpose = $2 AND subject = $3 AND used_at IS NULL",
         )
         .bind(to_millis(now))
         .bind(purpose)

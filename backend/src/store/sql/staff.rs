@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use clave_domain::staff::StaffRole;
 use sqlx::Row as _;
 
-use super::SqliteStore;
+use super::Backend;
 use crate::{
     clock::{from_millis, to_millis},
     store::{
@@ -17,7 +17,7 @@ fn role(stored: &str) -> Result<StaffRole, StoreError> {
 }
 
 #[async_trait]
-impl StaffStore for SqliteStore {
+impl StaffStore for Backend {
     async fn insert_staff(
         &self,
         staff: &NewStaff<'_>,
@@ -25,7 +25,7 @@ impl StaffStore for SqliteStore {
     ) -> Result<Option<i64>, StoreError> {
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO staff (username, display_name, role, password_hash, totp_secret, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING id",
         )
         .bind(staff.username)
         .bind(staff.display_name)
@@ -41,7 +41,7 @@ impl StaffStore for SqliteStore {
     async fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError> {
         let row = sqlx::query(
             "SELECT id, username, display_name, role, password_hash, totp_secret, locked_at \
-             FROM staff WHERE username = ?",
+             FROM staff WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.pool)
@@ -63,15 +63,15 @@ impl StaffStore for SqliteStore {
     async fn reset_staff_totp(&self, username: &str, totp_secret: &str) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE staff SET totp_secret = ?, last_totp_step = NULL, failures = 0, locked_at = NULL \
-             WHERE username = ? RETURNING id",
+            "UPDATE staff SET totp_secret = $1, last_totp_step = NULL, failures = 0, locked_at = NULL \
+             WHERE username = $2 RETURNING id",
         )
         .bind(totp_secret)
         .bind(username)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(id) = id else { return Ok(false) };
-        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -87,8 +87,8 @@ impl StaffStore for SqliteStore {
         // Count and lock in one statement; once locked the WHERE clause stops counting.
         let failures: Option<i64> = sqlx::query_scalar(
             "UPDATE staff SET failures = failures + 1, \
-                 locked_at = CASE WHEN failures + 1 >= ?1 THEN ?2 ELSE NULL END \
-             WHERE id = ?3 AND locked_at IS NULL RETURNING failures",
+                 locked_at = CASE WHEN failures + 1 >= $1 THEN $2 ELSE NULL END \
+             WHERE id = $3 AND locked_at IS NULL RETURNING failures",
         )
         .bind(max)
         .bind(to_millis(now))
@@ -98,7 +98,7 @@ impl StaffStore for SqliteStore {
         let record = match failures {
             None => StaffFailure::AlreadyLocked,
             Some(n) if n >= max => {
-                sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?")
+                sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
                     .bind(staff_id)
                     .execute(&mut *tx)
                     .await?;
@@ -120,8 +120,8 @@ impl StaffStore for SqliteStore {
         let now = to_millis(now);
         let mut tx = self.pool.begin().await?;
         let accepted = sqlx::query(
-            "UPDATE staff SET failures = 0, last_totp_step = ?1 \
-             WHERE id = ?2 AND locked_at IS NULL AND (last_totp_step IS NULL OR last_totp_step < ?1)",
+            "UPDATE staff SET failures = 0, last_totp_step = $1 \
+             WHERE id = $2 AND locked_at IS NULL AND (last_totp_step IS NULL OR last_totp_step < $1)",
         )
         .bind(step)
         .bind(staff_id)
@@ -133,7 +133,7 @@ impl StaffStore for SqliteStore {
         }
         sqlx::query(
             "INSERT INTO staff_sessions (id_hash, staff_id, created_at, last_seen_at, idle_expires_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(session.id.as_hex())
         .bind(staff_id)
@@ -154,8 +154,8 @@ impl StaffStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Option<StaffSessionRecord>, StoreError> {
         let staff_id: Option<i64> = sqlx::query_scalar(
-            "UPDATE staff_sessions SET last_seen_at = ?1, idle_expires_at = MIN(?2, expires_at) \
-             WHERE id_hash = ?3 AND idle_expires_at > ?1 AND expires_at > ?1 AND EXISTS \
+            "UPDATE staff_sessions SET last_seen_at = $1, idle_expires_at = CASE WHEN $2 < expires_at THEN $2 ELSE expires_at END \
+             WHERE id_hash = $3 AND idle_expires_at > $1 AND expires_at > $1 AND EXISTS \
                  (SELECT 1 FROM staff s WHERE s.id = staff_sessions.staff_id AND s.locked_at IS NULL) \
              RETURNING staff_id",
         )
@@ -165,7 +165,7 @@ impl StaffStore for SqliteStore {
         .fetch_optional(&self.pool)
         .await?;
         let Some(staff_id) = staff_id else { return Ok(None) };
-        let row = sqlx::query("SELECT username, role FROM staff WHERE id = ?")
+        let row = sqlx::query("SELECT username, role FROM staff WHERE id = $1")
             .bind(staff_id)
             .fetch_optional(&self.pool)
             .await?;
@@ -180,7 +180,7 @@ impl StaffStore for SqliteStore {
     }
 
     async fn end_staff_session(&self, id: &HashedToken) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM staff_sessions WHERE id_hash = ?")
+        let done = sqlx::query("DELETE FROM staff_sessions WHERE id_hash = $1")
             .bind(id.as_hex())
             .execute(&self.pool)
             .await?;

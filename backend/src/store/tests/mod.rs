@@ -1,0 +1,3 @@
+mod accounts;
+mod attempts;
+mod captcha;
