@@ -42,6 +42,10 @@ export default defineConfig({
       CLAVE_SERVER__BASE_URL: BASE_URL,
       CLAVE_SERVER__LOG_FILTER: 'warn',
       LEPTOS_SITE_ROOT: 'target/site',
+      // Every test comes from 127.0.0.1 and the demo people are reused across tests and projects:
+      // the rate limits (proved by the HTTP tests) are raised so that they never decide a flow.
+      CLAVE_RATE_LIMITS__PER_IP__REQUESTS: '100000',
+      CLAVE_RATE_LIMITS__PER_IDENTIFICATION__REQUESTS: '100000',
     },
   },
 });

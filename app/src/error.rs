@@ -16,6 +16,10 @@ pub enum AppError {
     /// Over capacity: try again after the given seconds (the response also has `Retry-After`).
     #[error("servicio ocupado")]
     Busy { retry_after_secs: u64 },
+    /// Too many requests from this address or for this identification (DESIGN §5.5): try again
+    /// after the given seconds (the response is 429 with `Retry-After`); nothing was changed.
+    #[error("demasiados intentos")]
+    TooManyRequests { retry_after_secs: u64 },
     /// The database or another dependency is down; nothing was changed.
     #[error("servicio no disponible")]
     Unavailable,

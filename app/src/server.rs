@@ -1,7 +1,13 @@
 //! Server-only glue between server functions and the services: fetching them from context,
 //! mapping their errors onto HTTP statuses, and the per-request CSP nonce.
 
-use clave_backend::{Services, hashing::HashError, service_error::ServiceError, store::StoreError};
+use clave_backend::{
+    Services,
+    hashing::HashError,
+    rate_limits::{Limited, Subject},
+    service_error::ServiceError,
+    store::StoreError,
+};
 use http::{HeaderValue, StatusCode, header::RETRY_AFTER};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -36,10 +42,12 @@ pub fn fail(error: AppError) -> AppError {
         let status = match &error {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Busy { retry_after_secs } => {
-                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                    response.insert_header(RETRY_AFTER, v);
-                }
+                response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
                 StatusCode::SERVICE_UNAVAILABLE
+            }
+            AppError::TooManyRequests { retry_after_secs } => {
+                response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+                StatusCode::TOO_MANY_REQUESTS
             }
             AppError::Unavailable => {
                 response.insert_header(RETRY_AFTER, HeaderValue::from_static("30"));
@@ -97,6 +105,18 @@ impl From<HashError> for AppError {
     }
 }
 
+/// Counts a request to a step that takes an identification against the limits per client IP and
+/// per number (DESIGN §5.5); past either, [`AppError::TooManyRequests`] before any other work.
+pub async fn rate_limit(services: &Services, subject: Option<Subject<'_>>) -> Result<(), AppError> {
+    let client = client_info();
+    match services.rate_limits.check(client.ip.as_deref(), subject).await? {
+        Ok(()) => Ok(()),
+        Err(Limited { retry_after }) => {
+            Err(AppError::TooManyRequests { retry_after_secs: retry_after.as_secs() })
+        }
+    }
+}
+
 /// Step 1 of every public flow: the identification and the "No soy un robot" proof, each problem
 /// at its field. The proof is checked (and spent) even when the number is wrong.
 pub async fn identify(
@@ -110,6 +130,7 @@ pub async fn identify(
     let id = Identification::parse(identification)
         .map_err(|e| problems.push(FieldProblem::new("identification", e.message_es(), e.message_en())))
         .ok();
+    rate_limit(services, id.as_ref().map(|id| Subject::Identification(id.as_str()))).await?;
     if captcha.is_empty() {
         problems.push(FieldProblem::new(
             "captcha",
@@ -162,14 +183,19 @@ pub async fn staff_from_headers(
     }
 }
 
-/// Where the request came from, for the audit trail and the security emails: the peer address
-/// and the browser's user agent.
+/// Where the request came from, for the audit trail, the rate limits and the security emails: the
+/// client's address (read from `X-Forwarded-For` only behind a trusted proxy) and the browser's
+/// user agent.
 pub fn client_info() -> clave_backend::audit::ClientInfo {
     let Some(parts) = use_context::<http::request::Parts>() else { return Default::default() };
-    let ip = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|axum::extract::ConnectInfo(addr)| addr.ip().to_string());
+    let trusted =
+        use_context::<Services>().map(|s| s.settings.server.trusted_proxies.clone()).unwrap_or_default();
+    let forwarded_for = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(
+        |axum::extract::ConnectInfo(addr)| {
+            clave_backend::audit::client_ip(addr.ip(), forwarded_for, &trusted).to_string()
+        },
+    );
     let user_agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok());
     clave_backend::audit::ClientInfo::new(ip, user_agent)
 }

@@ -33,6 +33,23 @@ impl ClientInfo {
     }
 }
 
+/// The client's address. A request from one of the `trusted` reverse proxies carries it in
+/// `X-Forwarded-For` (each proxy appends the address it received from): the client is the
+/// rightmost address that is not a trusted proxy. From any other peer the header is ignored, since
+/// a client can send whatever it likes.
+pub fn client_ip<'a>(
+    peer: std::net::IpAddr,
+    forwarded_for: impl Iterator<Item = &'a str>,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<std::net::IpAddr> =
+        forwarded_for.flat_map(|value| value.split(',')).filter_map(|hop| hop.trim().parse().ok()).collect();
+    hops.into_iter().rev().find(|hop| !trusted.contains(hop)).unwrap_or(peer)
+}
+
 /// Names a browser from its user agent in a few words a person recognises.
 pub fn describe_user_agent(user_agent: Option<&str>) -> String {
     let Some(ua) = user_agent else { return "navegador desconocido".to_owned() };
@@ -112,7 +129,31 @@ impl NewEvent {
 
 #[cfg(test)]
 mod tests {
+    use std::net::IpAddr;
+
     use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("address")
+    }
+
+    #[test]
+    fn the_client_address_is_read_from_x_forwarded_for_only_behind_a_trusted_proxy() {
+        let proxy = ip("10.0.0.2");
+        let trusted = [proxy, ip("10.0.0.3")];
+        // Straight from the client: whatever it writes in the header is ignored.
+        assert_eq!(client_ip(ip("198.51.100.4"), ["1.2.3.4"].into_iter(), &trusted), ip("198.51.100.4"));
+        // Through nginx: the address nginx appended, not the one the client made up before it.
+        assert_eq!(client_ip(proxy, ["1.2.3.4, 198.51.100.4"].into_iter(), &trusted), ip("198.51.100.4"));
+        // Through two trusted proxies, in two headers.
+        assert_eq!(
+            client_ip(proxy, ["1.2.3.4, 198.51.100.4", "10.0.0.3"].into_iter(), &trusted),
+            ip("198.51.100.4")
+        );
+        // A trusted proxy that sent no usable header is itself the client.
+        assert_eq!(client_ip(proxy, ["basura"].into_iter(), &trusted), proxy);
+        assert_eq!(client_ip(proxy, std::iter::empty(), &[]), proxy);
+    }
 
     #[test]
     fn browsers_are_named_in_plain_words() {

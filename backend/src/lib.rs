@@ -18,6 +18,7 @@ pub mod hashing;
 pub mod mail;
 pub mod password_policy;
 pub mod purge;
+pub mod rate_limits;
 pub mod recovery;
 pub mod registry;
 pub mod reports;

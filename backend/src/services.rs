@@ -12,6 +12,7 @@ use crate::{
     generation::Generation,
     hashing::{HashError, PasswordHasher},
     mail::Mailer,
+    rate_limits::RateLimits,
     recovery::Recovery,
     reports::Reports,
     secret::SecretKey,
@@ -31,6 +32,7 @@ pub struct Services {
     pub secret: SecretKey,
     pub mailer: Mailer,
     pub captcha: Captcha,
+    pub rate_limits: RateLimits,
     pub generation: Generation,
     pub recovery: Recovery,
     pub reports: Reports,
@@ -62,6 +64,8 @@ impl Services {
         let hasher = PasswordHasher::new(&settings.hashing)?;
         let mailer = Mailer::new(store.clone(), clock.clone(), settings.clone());
         let captcha = Captcha::new(&secret, &settings.captcha);
+        let rate_limits =
+            RateLimits::new(store.clone(), clock.clone(), &secret, settings.rate_limits.clone());
         let generation = Generation::new(
             store.clone(),
             clock.clone(),
@@ -102,6 +106,7 @@ impl Services {
             secret,
             mailer,
             captcha,
+            rate_limits,
             generation,
             recovery,
             reports,

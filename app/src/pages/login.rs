@@ -39,12 +39,15 @@ pub async fn log_in(identification: String, password: String) -> Result<LoginRep
 
 #[cfg(feature = "ssr")]
 mod imp {
-    use clave_backend::accounts::{DeviceId, LoginOutcome};
+    use clave_backend::{
+        accounts::{DeviceId, LoginOutcome},
+        rate_limits::Subject,
+    };
     use clave_domain::Identification;
     use secrecy::SecretString;
 
     use super::*;
-    use crate::server::{client_info, cookies, services};
+    use crate::server::{client_info, cookies, rate_limit, services};
 
     pub async fn log_in(identification: String, password: String) -> Result<LoginReply, AppError> {
         let services = services()?;
@@ -57,6 +60,7 @@ mod imp {
             problems.push(FieldProblem::new("password", "Escriba su clave.", "Enter your password."));
         }
         let Some(id) = id.filter(|_| problems.is_empty()) else { return Ok(LoginReply::Invalid(problems)) };
+        rate_limit(&services, Some(Subject::Identification(id.as_str()))).await?;
         let device = cookies::read(cookies::DEVICE, DeviceId::parse);
         let outcome = services
             .accounts

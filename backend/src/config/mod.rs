@@ -45,6 +45,7 @@ pub struct Settings {
     pub links: LinkSettings,
     pub attempts: AttemptSettings,
     pub login: LoginSettings,
+    pub rate_limits: RateLimitSettings,
     pub sessions: SessionSettings,
     pub staff: StaffSettings,
     pub keyboard: KeyboardSettings,
@@ -68,6 +69,10 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     /// Seed the demo registry when the affiliate table is empty.
     pub seed_demo: bool,
+    /// Reverse proxies in front of this instance (e.g. `["127.0.0.1"]` for nginx on the same
+    /// machine). Only from these peers is the client address read from `X-Forwarded-For`; from
+    /// anyone else that header is ignored, so a client cannot choose its own address.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -203,6 +208,28 @@ pub struct LoginSettings {
     pub trusted_device_ttl: Duration,
 }
 
+/// Requests to the steps that take an identification (logging in, the first step of every public
+/// flow, the Ventanilla, the staff login), counted in the database so the limits hold across
+/// instances (DESIGN §5.5). Past a limit the answer is 429 with `Retry-After`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimitSettings {
+    /// Per client IP (behind a reverse proxy, see `server.trusted_proxies`). Generous: an office
+    /// or a mobile carrier puts many people behind one address.
+    pub per_ip: RateLimit,
+    /// Per identification number or staff user name, whoever sends it.
+    pub per_identification: RateLimit,
+}
+
+/// At most `requests` in each `window`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub requests: u32,
+    #[serde(with = "humantime_serde")]
+    pub window: Duration,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SessionSettings {
@@ -289,6 +316,7 @@ impl Default for ServerSettings {
             log_filter: "info".into(),
             body_limit_bytes: 64 * 1024,
             seed_demo: true,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -366,6 +394,15 @@ impl Default for AttemptSettings {
 impl Default for LoginSettings {
     fn default() -> Self {
         Self { max_failures: 5, trusted_device_ttl: 180 * DAY }
+    }
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self {
+            per_ip: RateLimit { requests: 100, window: 10 * MINUTE },
+            per_identification: RateLimit { requests: 20, window: 10 * MINUTE },
+        }
     }
 }
 

@@ -57,6 +57,24 @@ fn every_problem_is_reported_at_once() {
 }
 
 #[test]
+fn rate_limits_and_trusted_proxies_come_from_the_settings_and_a_limit_of_zero_is_refused() {
+    let s = from_toml(
+        "[server]\ntrusted_proxies = [\"127.0.0.1\"]\n\
+         [rate_limits]\nper_ip = { requests = 50, window = \"5m\" }",
+    )
+    .expect("valid");
+    assert_eq!(s.rate_limits.per_ip.requests, 50);
+    assert_eq!(s.rate_limits.per_ip.window, Duration::from_secs(300));
+    assert_eq!(s.rate_limits.per_identification.requests, 20, "the default stays");
+    assert_eq!(s.server.trusted_proxies, ["127.0.0.1".parse::<std::net::IpAddr>().expect("ip")]);
+    let err = from_toml("[rate_limits]\nper_identification = { requests = 0, window = \"0s\" }")
+        .expect_err("must fail");
+    let ConfigError::Invalid(problems) = err else { panic!("expected validation problems") };
+    let keys: Vec<_> = problems.iter().map(|p| p.key).collect();
+    assert_eq!(keys, ["rate_limits.per_identification.requests", "rate_limits.per_identification.window"]);
+}
+
+#[test]
 fn smtp_transport_requires_a_host() {
     let err = from_toml("[mail]\ntransport = \"smtp\"").expect_err("must fail");
     assert!(err.to_string().contains("mail.smtp.host"), "{err}");

@@ -136,6 +136,17 @@ impl Settings {
             "debe ser ≥ attempts.per_day",
         );
         c.at_least(u64::from(self.login.max_failures), 1, "login.max_failures");
+        for (limit, requests, window) in [
+            (self.rate_limits.per_ip, "rate_limits.per_ip.requests", "rate_limits.per_ip.window"),
+            (
+                self.rate_limits.per_identification,
+                "rate_limits.per_identification.requests",
+                "rate_limits.per_identification.window",
+            ),
+        ] {
+            c.at_least(u64::from(limit.requests), 1, requests);
+            c.positive(limit.window, window);
+        }
         c.at_least(u64::from(self.staff.max_failures), 1, "staff.max_failures");
         c.require(self.staff.absolute >= self.staff.idle, "staff.absolute", "debe ser ≥ staff.idle");
         c.require(

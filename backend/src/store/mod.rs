@@ -10,6 +10,7 @@ mod error;
 mod flows;
 mod outbox;
 pub mod postgres;
+mod rate_limits;
 mod registry;
 pub mod sqlite;
 mod staff;
@@ -34,6 +35,7 @@ pub use captcha::CaptchaStore;
 pub use error::StoreError;
 pub use flows::{FlowAdvance, FlowStore, StoredFlow};
 pub use outbox::{ClaimedMail, DevMail, OutboxStore};
+pub use rate_limits::RateLimitStore;
 pub use registry::{RegistryStore, UpsertOutcome};
 pub use staff::{NewStaff, NewStaffSession, StaffFailure, StaffRecord, StaffSessionRecord, StaffStore};
 pub use tokens::{TokenRecord, TokenStore};
@@ -50,7 +52,8 @@ pub trait SettingsStore: Send + Sync {
 /// Housekeeping across areas.
 #[async_trait]
 pub trait MaintenanceStore: Send + Sync {
-    /// Deletes flows, tokens, sessions, trusted browsers and captcha records that expired before `now`; returns how many rows.
+    /// Deletes flows, tokens, sessions, trusted browsers, captcha records and rate-limit windows that
+    /// ended before `now`; returns how many rows.
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Cheap round trip for `/health`.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -71,6 +74,7 @@ pub trait Store:
     + StaffStore
     + AssistedStore
     + VentanillaStore
+    + RateLimitStore
 {
 }
 
@@ -88,6 +92,7 @@ impl<T> Store for T where
         + StaffStore
         + AssistedStore
         + VentanillaStore
+        + RateLimitStore
 {
 }
 

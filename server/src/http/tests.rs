@@ -402,3 +402,95 @@ async fn every_staff_function_refuses_without_a_staff_session_and_the_audit_refu
     let text = body_text(response).await;
     assert!(text.contains("staff_login_succeeded") && text.contains("ana.agente"), "{text}");
 }
+
+/// An app whose clock the test moves, with `settings`.
+async fn app_with_clock(settings: Settings) -> (TestApp, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::at_institute_time(2026, 11, 23, 10, 0, 0));
+    let db = TestDb::new().await;
+    let services = Services::new(settings, db.store.clone(), clock.clone()).await.expect("services");
+    let leptos = LeptosOptions::builder().output_name("clave").build();
+    let router = super::router(services.clone(), leptos, crate::telemetry::metrics());
+    (TestApp { router, db, services }, clock)
+}
+
+fn limited(per_ip: u32, per_identification: u32) -> Settings {
+    use clave_backend::config::RateLimit;
+    let mut settings = Settings::default();
+    settings.rate_limits.per_ip = RateLimit { requests: per_ip, window: std::time::Duration::from_secs(600) };
+    settings.rate_limits.per_identification =
+        RateLimit { requests: per_identification, window: std::time::Duration::from_secs(60) };
+    settings
+}
+
+/// A login call from `peer`, with an optional `X-Forwarded-For`.
+fn login_from(peer: &str, forwarded_for: Option<&str>, identification: &str) -> Request<Body> {
+    let body = format!("identification={identification}&password=Incorrecta1");
+    let mut request = call("/api/ingresar", "application/x-www-form-urlencoded", body, None);
+    let addr: std::net::SocketAddr = format!("{peer}:50000").parse().expect("address");
+    request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    if let Some(value) = forwarded_for {
+        request.headers_mut().insert("x-forwarded-for", value.parse().expect("header"));
+    }
+    request
+}
+
+#[tokio::test]
+async fn past_the_limit_for_a_number_the_first_step_answers_429_with_retry_after_and_spends_nothing() {
+    let (app, clock) = app_with_clock(limited(100, 2)).await;
+    clave_backend::registry::seed_demo_if_empty(&*app.db.store, app.services.clock.now())
+        .await
+        .expect("demo");
+    let form = "application/x-www-form-urlencoded";
+    for _ in 0..2 {
+        let ok = send(
+            &app,
+            call("/api/generar/buscar", form, search_form("1710034065", &captcha_proof(&app)), None),
+        )
+        .await;
+        assert_eq!(ok.status(), StatusCode::OK);
+    }
+    clock.advance(std::time::Duration::from_secs(15));
+    let proof = captcha_proof(&app);
+    let refused =
+        send(&app, call("/api/generar/buscar", form, search_form("1710034065", &proof), None)).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers()[header::RETRY_AFTER], "45");
+    assert!(!refused.headers().contains_key(header::SET_COOKIE), "no flow was opened");
+    let text = body_text(refused).await;
+    assert!(text.contains("TooManyRequests"), "{text}");
+
+    // The refused request spent nothing: after the window its captcha proof still works.
+    clock.advance(std::time::Duration::from_secs(45));
+    let later = send(&app, call("/api/generar/buscar", form, search_form("1710034065", &proof), None)).await;
+    assert_eq!(later.status(), StatusCode::OK);
+    assert!(later.headers().contains_key(header::SET_COOKIE));
+}
+
+#[tokio::test]
+async fn the_limit_per_address_counts_the_client_behind_a_trusted_proxy_and_ignores_the_header_otherwise() {
+    let mut settings = limited(2, 100);
+    settings.server.trusted_proxies = vec!["127.0.0.1".parse().expect("address")];
+    let (app, _clock) = app_with_clock(settings).await;
+    clave_backend::registry::seed_demo_if_empty(&*app.db.store, app.services.clock.now())
+        .await
+        .expect("demo");
+    let ids = ["1701234567", "0912345675", "1710034065", "1709876542"];
+
+    // Through the proxy, two clients get their own two requests each.
+    for client in ["198.51.100.1", "198.51.100.2"] {
+        for id in &ids[..2] {
+            let response = send(&app, login_from("127.0.0.1", Some(client), id)).await;
+            assert_eq!(response.status(), StatusCode::OK, "{client}");
+        }
+        let third = send(&app, login_from("127.0.0.1", Some(client), ids[2])).await;
+        assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS, "{client}");
+        assert_eq!(third.headers()[header::RETRY_AFTER], "600");
+    }
+    // A client that is not the proxy cannot pick a fresh address with the header.
+    for (n, id) in ids.iter().enumerate() {
+        let spoofed = format!("203.0.113.{n}");
+        let response = send(&app, login_from("192.0.2.9", Some(&spoofed), id)).await;
+        let expected = if n < 2 { StatusCode::OK } else { StatusCode::TOO_MANY_REQUESTS };
+        assert_eq!(response.status(), expected, "request {n}");
+    }
+}

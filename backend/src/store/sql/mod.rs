@@ -15,6 +15,7 @@ mod attempts;
 mod captcha;
 mod flows;
 mod outbox;
+mod rate_limits;
 mod registry;
 mod staff;
 mod tokens;
@@ -60,6 +61,7 @@ impl MaintenanceStore for Backend {
             "DELETE FROM sessions WHERE idle_expires_at <= $1 OR expires_at <= $1",
             "DELETE FROM trusted_devices WHERE expires_at <= $1",
             "DELETE FROM staff_sessions WHERE idle_expires_at <= $1 OR expires_at <= $1",
+            "DELETE FROM rate_limits WHERE window_ends_at <= $1",
         ] {
             removed += sqlx::query(sql).bind(now).execute(&self.pool).await?.rows_affected();
         }

@@ -51,6 +51,8 @@ pub async fn log_in(username: String, password: String, code: String) -> Result<
     if !problems.is_empty() {
         return Ok(StaffLoginReply::Invalid(problems));
     }
+    crate::server::rate_limit(&services, Some(clave_backend::rate_limits::Subject::StaffUser(&username)))
+        .await?;
     let outcome =
         services.staff.login(username.trim(), SecretString::from(password), &code, &client_info()).await?;
     Ok(match outcome {
