@@ -57,15 +57,12 @@ mod tests {
     use std::{sync::Arc, time::Duration};
 
     use super::*;
-    use crate::{
-        clock::ManualClock,
-        store::{TokenStore as _, sqlite::SqliteStore},
-        tokens,
-    };
+    use crate::{clock::ManualClock, testing::TestDb, tokens};
 
     #[tokio::test]
     async fn expired_tokens_are_purged_and_live_ones_kept() {
-        let store = Arc::new(SqliteStore::in_memory().await.expect("store"));
+        let db = TestDb::new().await;
+        let store = db.store.clone();
         let clock = Arc::new(ManualClock::at_institute_time(2026, 11, 21, 9, 0, 0));
         let short =
             tokens::issue(&*store, "p", "a", Duration::from_secs(60), clock.now()).await.expect("issue");
@@ -84,8 +81,7 @@ mod tests {
         // The first tick runs at once; wait (bounded) until the expired row is gone.
         let mut purged = false;
         for _ in 0..200 {
-            let rows: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM tokens").fetch_one(store.pool()).await.expect("db");
+            let rows: i64 = db.scalar("SELECT COUNT(*) FROM tokens").await;
             if rows == 1 {
                 purged = true;
                 break;

@@ -55,13 +55,13 @@ impl SecretKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::sqlite::SqliteStore;
+    use crate::testing::TestDb;
 
     #[tokio::test]
     async fn the_generated_key_is_stored_once_and_shared() {
-        let store = SqliteStore::in_memory().await.expect("store");
-        let a = SecretKey::resolve(None, &store).await.expect("key");
-        let b = SecretKey::resolve(None, &store).await.expect("key");
+        let db = TestDb::new().await;
+        let a = SecretKey::resolve(None, &*db.store).await.expect("key");
+        let b = SecretKey::resolve(None, &*db.store).await.expect("key");
         assert_eq!(a.derive("captcha"), b.derive("captcha"));
     }
 

@@ -38,7 +38,8 @@ enum Raw {
 enum Location {
     SqliteMemory,
     SqliteFile(String),
-    Postgres(Box<PgConnectOptions>),
+    /// The options of this database's connections, and the URL that names the same schema.
+    Postgres(Box<PgConnectOptions>, String),
 }
 
 /// The PostgreSQL server of this run, when there is one.
@@ -84,7 +85,11 @@ impl TestDb {
             .options([("search_path", schema.as_str())]);
         let store = PgStore::connect_with(options.clone(), connections).await.expect("postgres store");
         let raw = Raw::Postgres(store.pool().clone());
-        Self { store: Arc::new(store), raw, location: Location::Postgres(Box::new(options)), _dir: None }
+        // `options` is sent to the server at connect time: `-c search_path=<schema>`.
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let schema_url = format!("{url}{separator}options=-c%20search_path%3D{schema}");
+        let location = Location::Postgres(Box::new(options), schema_url);
+        Self { store: Arc::new(store), raw, location, _dir: None }
     }
 
     /// Whether this run is on PostgreSQL.
@@ -100,9 +105,20 @@ impl TestDb {
             Location::SqliteFile(url) => {
                 Arc::new(SqliteStore::connect(url, connections).await.expect("second file store"))
             }
-            Location::Postgres(options) => {
+            Location::Postgres(options, _) => {
                 Arc::new(PgStore::connect_with((**options).clone(), connections).await.expect("second store"))
             }
+        }
+    }
+
+    /// The `database.url` under which another process (the server binary) opens this same data:
+    /// `sqlite://<file>`, or the PostgreSQL server's URL with this database's schema as the
+    /// connection's `search_path` (`…?options=-c%20search_path%3D<schema>`). Not available for
+    /// the in-memory database.
+    pub fn url(&self) -> String {
+        match &self.location {
+            Location::SqliteMemory => panic!("an in-memory database has no URL: use TestDb::pooled"),
+            Location::SqliteFile(url) | Location::Postgres(_, url) => url.clone(),
         }
     }
 

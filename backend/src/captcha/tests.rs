@@ -5,7 +5,7 @@ use chrono::TimeZone as _;
 use clave_domain::captcha::solve;
 
 use super::*;
-use crate::store::sqlite::SqliteStore;
+use crate::{store::Store, testing::TestDb};
 
 const TTL_SECS: i64 = 300;
 const TTL: Duration = Duration::from_secs(TTL_SECS as u64);
@@ -25,8 +25,8 @@ fn solved(challenge: &Challenge) -> Solution {
     Solution::new(challenge, number)
 }
 
-async fn store() -> SqliteStore {
-    SqliteStore::in_memory().await.expect("store")
+async fn store() -> Arc<dyn Store> {
+    TestDb::new().await.store
 }
 
 #[tokio::test]
@@ -34,16 +34,15 @@ async fn a_solved_challenge_is_accepted_once_and_a_replay_is_refused() {
     let (captcha, store) = (captcha(), store().await);
     let payload = solved(&captcha.challenge(at(0))).to_base64();
 
-    captcha.verify(&store, &payload, at(10)).await.expect("first submission accepted");
-    let replay = captcha.verify(&store, &payload, at(11)).await;
+    captcha.verify(&*store, &payload, at(10)).await.expect("first submission accepted");
+    let replay = captcha.verify(&*store, &payload, at(11)).await;
     assert!(matches!(replay, Err(CaptchaError::AlreadyUsed)), "{replay:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_parallel_submissions_of_one_solution_succeed_exactly_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("clave.db").display());
-    let store = Arc::new(SqliteStore::connect(&url, 8).await.expect("store"));
+    let db = TestDb::pooled(8).await;
+    let store = db.store.clone();
     let captcha = captcha();
     let payload = solved(&captcha.challenge(at(0))).to_base64();
 
@@ -70,17 +69,17 @@ async fn a_tampered_number_or_salt_is_a_wrong_solution() {
     let good = solved(&captcha.challenge(at(0)));
 
     let other_number = Solution { number: good.number + 1, ..good.clone() };
-    let r = captcha.verify(&store, &other_number.to_base64(), at(1)).await;
+    let r = captcha.verify(&*store, &other_number.to_base64(), at(1)).await;
     assert!(matches!(r, Err(CaptchaError::WrongSolution)), "{r:?}");
 
     // Pushing the expiry out breaks the hash, which the signature covers.
     let expires = expiry(&good.salt).expect("expiry").timestamp();
     let later = good.salt.replace(&expires.to_string(), &(expires + 3600).to_string());
     let longer_life = Solution { salt: later, ..good.clone() };
-    let r = captcha.verify(&store, &longer_life.to_base64(), at(1)).await;
+    let r = captcha.verify(&*store, &longer_life.to_base64(), at(1)).await;
     assert!(matches!(r, Err(CaptchaError::WrongSolution)), "{r:?}");
 
-    captcha.verify(&store, &good.to_base64(), at(1)).await.expect("refusals did not spend the challenge");
+    captcha.verify(&*store, &good.to_base64(), at(1)).await.expect("refusals did not spend the challenge");
 }
 
 #[tokio::test]
@@ -105,7 +104,7 @@ async fn a_tampered_or_foreign_signature_is_refused() {
         forged,
         foreign,
     ] {
-        let r = captcha.verify(&store, &bad.to_base64(), at(1)).await;
+        let r = captcha.verify(&*store, &bad.to_base64(), at(1)).await;
         assert!(matches!(r, Err(CaptchaError::BadSignature)), "{bad:?}: {r:?}");
     }
 }
@@ -116,11 +115,11 @@ async fn a_solution_is_accepted_until_the_second_before_expiry_and_then_refused(
     let ttl = TTL_SECS;
 
     let in_time = solved(&captcha.challenge(at(0))).to_base64();
-    captcha.verify(&store, &in_time, at(ttl - 1)).await.expect("one second before expiry");
+    captcha.verify(&*store, &in_time, at(ttl - 1)).await.expect("one second before expiry");
 
     for late in [ttl, ttl + 1] {
         let payload = solved(&captcha.challenge(at(0))).to_base64();
-        let r = captcha.verify(&store, &payload, at(late)).await;
+        let r = captcha.verify(&*store, &payload, at(late)).await;
         assert!(matches!(r, Err(CaptchaError::Expired)), "at +{late}s: {r:?}");
     }
 }
@@ -151,7 +150,7 @@ async fn garbage_payloads_are_malformed_without_panicking() {
         // Signed and solved, but without an expiry: never issued by us.
         no_expiry.to_base64(),
     ] {
-        let r = captcha.verify(&store, &payload, at(1)).await;
+        let r = captcha.verify(&*store, &payload, at(1)).await;
         assert!(matches!(r, Err(CaptchaError::Malformed)), "{:.60}: {r:?}", payload);
     }
 }

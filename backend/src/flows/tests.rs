@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::*;
 use crate::{
     clock::{Clock as _, ManualClock},
-    store::sqlite::SqliteStore,
+    testing::TestDb,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,69 +76,69 @@ fn at(id: &FlowId, step: Step, version: i64, clock: &ManualClock) -> FlowAt<Step
 
 #[tokio::test]
 async fn a_step_applies_once_in_order_and_only_before_expiry() {
-    let store = SqliteStore::in_memory().await.expect("store");
+    let store = TestDb::new().await.store;
     let clock = ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0);
-    let id = create(&store, Step::One, &TestState { n: 1 }, TTL, clock.now()).await.expect("create");
+    let id = create(&*store, Step::One, &TestState { n: 1 }, TTL, clock.now()).await.expect("create");
     let now = clock.now();
 
-    assert!(load::<TestState>(&store, &id, Step::Two, now).await.expect("db").is_none(), "wrong step");
-    assert!(load::<OtherKind>(&store, &id, Step::One, now).await.expect("db").is_none(), "wrong kind");
+    assert!(load::<TestState>(&*store, &id, Step::Two, now).await.expect("db").is_none(), "wrong step");
+    assert!(load::<OtherKind>(&*store, &id, Step::One, now).await.expect("db").is_none(), "wrong kind");
     let (at_one, at_two) = (at(&id, Step::One, 0, &clock), at(&id, Step::Two, 0, &clock));
-    let other_kind = advance(&store, &at_one, Step::Two, &OtherKind { n: 9 }, None, now);
+    let other_kind = advance(&*store, &at_one, Step::Two, &OtherKind { n: 9 }, None, now);
     assert!(!other_kind.await.expect("db"), "another wizard's id changes nothing");
-    let out_of_order = advance(&store, &at_two, Step::One, &TestState { n: 9 }, None, now);
+    let out_of_order = advance(&*store, &at_two, Step::One, &TestState { n: 9 }, None, now);
     assert!(!out_of_order.await.expect("db"));
 
-    let loaded = load::<TestState>(&store, &id, Step::One, now).await.expect("db").expect("flow");
+    let loaded = load::<TestState>(&*store, &id, Step::One, now).await.expect("db").expect("flow");
     assert_eq!((loaded.state.n, loaded.at.version), (1, 0));
-    let first = advance(&store, &loaded.at, Step::Two, &TestState { n: 2 }, None, now);
+    let first = advance(&*store, &loaded.at, Step::Two, &TestState { n: 2 }, None, now);
     assert!(first.await.expect("db"));
-    let twice = advance(&store, &loaded.at, Step::Two, &TestState { n: 3 }, None, now);
+    let twice = advance(&*store, &loaded.at, Step::Two, &TestState { n: 3 }, None, now);
     assert!(!twice.await.expect("db"), "the same step twice applies once");
 
-    let moved = load::<TestState>(&store, &id, Step::Two, now).await.expect("db").expect("flow");
+    let moved = load::<TestState>(&*store, &id, Step::Two, now).await.expect("db").expect("flow");
     assert_eq!((moved.state.n, moved.at.version), (2, 1));
     assert_eq!(
-        load_by_hash::<TestState>(&store, &id.hash(), now).await.expect("db").map(|f| f.at.step),
+        load_by_hash::<TestState>(&*store, &id.hash(), now).await.expect("db").map(|f| f.at.step),
         Some(Step::Two)
     );
 
     clock.advance(TTL);
-    assert!(load::<TestState>(&store, &id, Step::Two, clock.now()).await.expect("db").is_none(), "expired");
-    let late = advance(&store, &moved.at, Step::Two, &TestState { n: 4 }, None, clock.now());
+    assert!(load::<TestState>(&*store, &id, Step::Two, clock.now()).await.expect("db").is_none(), "expired");
+    let late = advance(&*store, &moved.at, Step::Two, &TestState { n: 4 }, None, clock.now());
     assert!(!late.await.expect("db"));
     let before = clock.now() - ChronoDuration::seconds(1);
-    let kept = load::<TestState>(&store, &id, Step::Two, before).await.expect("db").expect("row kept");
+    let kept = load::<TestState>(&*store, &id, Step::Two, before).await.expect("db").expect("row kept");
     assert_eq!(kept.state.n, 2, "nothing after expiry was written");
 }
 
 #[tokio::test]
 async fn a_step_may_extend_the_flow_and_only_then_it_lives_longer() {
-    let store = SqliteStore::in_memory().await.expect("store");
+    let store = TestDb::new().await.store;
     let clock = ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0);
-    let id = create(&store, Step::One, &TestState { n: 1 }, TTL, clock.now()).await.expect("create");
-    let loaded = load::<TestState>(&store, &id, Step::One, clock.now()).await.expect("db").expect("flow");
+    let id = create(&*store, Step::One, &TestState { n: 1 }, TTL, clock.now()).await.expect("create");
+    let loaded = load::<TestState>(&*store, &id, Step::One, clock.now()).await.expect("db").expect("flow");
     let later = clock.now() + ChronoDuration::seconds(1200);
     assert!(
-        advance(&store, &loaded.at, Step::Two, &TestState { n: 2 }, Some(later), clock.now())
+        advance(&*store, &loaded.at, Step::Two, &TestState { n: 2 }, Some(later), clock.now())
             .await
             .expect("db")
     );
     clock.advance(TTL);
-    let extended = load::<TestState>(&store, &id, Step::Two, clock.now()).await.expect("db").expect("alive");
+    let extended = load::<TestState>(&*store, &id, Step::Two, clock.now()).await.expect("db").expect("alive");
     assert_eq!(extended.at.expires_at, later);
     clock.advance(TTL);
-    assert!(load::<TestState>(&store, &id, Step::Two, clock.now()).await.expect("db").is_none());
+    assert!(load::<TestState>(&*store, &id, Step::Two, clock.now()).await.expect("db").is_none());
 }
 
 #[tokio::test]
 async fn a_deleted_flow_is_gone_and_a_random_id_finds_nothing() {
-    let store = SqliteStore::in_memory().await.expect("store");
+    let store = TestDb::new().await.store;
     let clock = ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0);
-    let id = create(&store, Step::One, &TestState { n: 1 }, TTL, clock.now()).await.expect("create");
+    let id = create(&*store, Step::One, &TestState { n: 1 }, TTL, clock.now()).await.expect("create");
     let random = FlowId::generate();
-    assert!(load::<TestState>(&store, &random, Step::One, clock.now()).await.expect("db").is_none());
-    assert!(delete(&store, &id).await.expect("db"));
-    assert!(!delete(&store, &id).await.expect("db"));
-    assert!(load::<TestState>(&store, &id, Step::One, clock.now()).await.expect("db").is_none());
+    assert!(load::<TestState>(&*store, &random, Step::One, clock.now()).await.expect("db").is_none());
+    assert!(delete(&*store, &id).await.expect("db"));
+    assert!(!delete(&*store, &id).await.expect("db"));
+    assert!(load::<TestState>(&*store, &id, Step::One, clock.now()).await.expect("db").is_none());
 }

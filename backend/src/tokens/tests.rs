@@ -3,13 +3,14 @@ use std::{sync::Arc, time::Duration};
 use super::*;
 use crate::{
     clock::{Clock, ManualClock},
-    store::sqlite::SqliteStore,
+    store::Store,
+    testing::TestDb,
 };
 
 const PURPOSE: &str = "desbloqueo";
 
-async fn store() -> Arc<SqliteStore> {
-    Arc::new(SqliteStore::in_memory().await.expect("store"))
+async fn store() -> Arc<dyn Store> {
+    TestDb::new().await.store
 }
 
 #[test]
@@ -67,9 +68,8 @@ async fn a_token_is_only_good_for_its_own_purpose() {
 
 #[tokio::test]
 async fn racing_requests_spend_a_token_exactly_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("race.db").display());
-    let store = Arc::new(SqliteStore::connect(&url, 8).await.expect("store"));
+    let db = TestDb::pooled(8).await;
+    let store = db.store.clone();
     let clock = Arc::new(ManualClock::at_institute_time(2026, 5, 4, 10, 0, 0));
     let t = issue(&*store, PURPOSE, "a1", Duration::from_secs(900), clock.now()).await.expect("issue");
     let hash = t.hash();

@@ -66,12 +66,9 @@ impl Harness {
     }
 
     async fn profile(&self) -> Vec<(String, String, String, String)> {
-        sqlx::query_as(
-            "SELECT id_number, email, image, password_hash FROM security_profiles ORDER BY id_number",
-        )
-        .fetch_all(self.store.pool())
-        .await
-        .expect("profiles")
+        self.db
+            .rows("SELECT id_number, email, image, password_hash FROM security_profiles ORDER BY id_number")
+            .await
     }
 }
 
@@ -96,11 +93,8 @@ async fn the_whole_flow_creates_the_profile_once_and_confirms_it_by_email() {
 
     let profiles = h.profile().await;
     assert_eq!(profiles.len(), 1);
-    let events: Vec<String> = sqlx::query_scalar("SELECT kind FROM security_events")
-        .fetch_all(h.store.pool())
-        .await
-        .expect("audit");
-    assert_eq!(events, ["password_set"], "the new clave is in the security activity");
+    let events: Vec<(String,)> = h.db.rows("SELECT kind FROM security_events").await;
+    assert_eq!(events, [("password_set".to_owned(),)], "the new clave is in the security activity");
     let (id, email, image, hash) = &profiles[0];
     assert_eq!((id.as_str(), email.as_str()), (MARIA, "maria.nueva@correo.example"));
     assert_eq!(image, clave_domain::security_images::CATALOGUE[3].id);
@@ -110,10 +104,7 @@ async fn the_whole_flow_creates_the_profile_once_and_confirms_it_by_email() {
     };
     assert!(hash.starts_with("$argon2id$") && verifies(PASSWORD, hash).await.expect("verify"));
     let answers: Vec<(String, String)> =
-        sqlx::query_as("SELECT question, answer_hash FROM security_answers ORDER BY question")
-            .fetch_all(h.store.pool())
-            .await
-            .expect("answers");
+        h.db.rows("SELECT question, answer_hash FROM security_answers ORDER BY question").await;
     assert_eq!(
         answers.iter().map(|(q, _)| q.as_str()).collect::<Vec<_>>(),
         ["escuela-primaria", "libro-favorito", "primera-mascota"]
@@ -336,7 +327,7 @@ async fn only_the_newest_link_opens_the_activation() {
     assert!(matches!(h.generation.resend(&flow).await.expect("resend"), ResendOutcome::Sent(_)));
     let second = token_in(&h.mails().await, email, "/clave/activar");
     // Even a token of this flow that was never revoked is refused once it is not the newest.
-    sqlx::query("UPDATE tokens SET used_at = NULL").execute(h.store.pool()).await.expect("unrevoke");
+    h.db.execute("UPDATE tokens SET used_at = NULL").await.expect("unrevoke");
     assert!(h.generation.activation(&first).await.expect("db").is_none());
     assert_eq!(
         h.generation.activate(&first, activation_form(PASSWORD)).await.expect("db"),

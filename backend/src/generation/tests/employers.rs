@@ -20,13 +20,13 @@ fn employer(n: usize) -> String {
 /// A harness whose registry has [`EMPLOYERS`] affiliates with distinct employers, and the first
 /// of them.
 async fn registry_of_distinct_employers() -> (Harness, Affiliate) {
-    let store = Arc::new(SqliteStore::in_memory().await.expect("store"));
+    let db = TestDb::new().await;
     let template = Harness::new().await.affiliate(MARIA).await;
     let rows: Vec<Affiliate> = (1..=EMPLOYERS)
         .map(|n| Affiliate { identification: cedula(n), employer: Some(employer(n)), ..template.clone() })
         .collect();
-    store.upsert_affiliates(&rows, template_time(), false).await.expect("registry");
-    (Harness::on(store).await, rows[0].clone())
+    db.store.upsert_affiliates(&rows, template_time(), false).await.expect("registry");
+    (Harness::on(db).await, rows[0].clone())
 }
 
 fn template_time() -> chrono::DateTime<chrono::Utc> {
@@ -99,11 +99,11 @@ async fn the_real_employer_is_always_an_option_and_the_right_answers_pass() {
 
 #[tokio::test]
 async fn a_registry_without_employers_still_gives_four_employer_options() {
-    let store = Arc::new(SqliteStore::in_memory().await.expect("store"));
+    let db = TestDb::new().await;
     let mut nobody_employed = Harness::new().await.affiliate(MARIA).await;
     nobody_employed.employer = None;
-    store.upsert_affiliates(&[nobody_employed], template_time(), false).await.expect("registry");
-    let h = Harness::on(store).await;
+    db.store.upsert_affiliates(&[nobody_employed], template_time(), false).await.expect("registry");
+    let h = Harness::on(db).await;
     for id in [ident(MARIA), ident(UNKNOWN)] {
         for view in views_of(&h, &id).await {
             assert!(employer_labels(&view).is_none_or(|labels| labels.len() == 4));

@@ -81,9 +81,7 @@ fn one_hundred_parallel_wrong_answers_spend_exactly_the_attempts_left_today() {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("rt");
     runtime.block_on(async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("clave.db").display());
-        let h = Arc::new(Harness::on(Arc::new(SqliteStore::connect(&url, 8).await.expect("store"))).await);
+        let h = Arc::new(Harness::on(TestDb::pooled(8).await).await);
         let mut flows = Vec::new();
         for _ in 0..100 {
             flows.push(h.generation.start(&ident(MARIA)).await.expect("start"));

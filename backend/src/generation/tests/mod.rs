@@ -16,9 +16,8 @@ use crate::{
     challenge::ChallengeView,
     clock::ManualClock,
     registry::{Affiliate, seed_demo_if_empty},
-    store::{
-        AttemptCount, AttemptStore as _, RegistryStore as _, SecurityProfileStore as _, sqlite::SqliteStore,
-    },
+    store::{AttemptCount, Store},
+    testing::TestDb,
 };
 
 /// María Fernanda Ejemplo Andrade of the demo registry, without a clave.
@@ -29,21 +28,23 @@ const JOSE: &str = "0902345677";
 const UNKNOWN: &str = "1710034065";
 
 struct Harness {
-    store: Arc<SqliteStore>,
+    db: TestDb,
+    store: Arc<dyn Store>,
     clock: Arc<ManualClock>,
     generation: Generation,
 }
 
 impl Harness {
     async fn new() -> Self {
-        Self::on(Arc::new(SqliteStore::in_memory().await.expect("store"))).await
+        Self::on(TestDb::new().await).await
     }
 
-    async fn on(store: Arc<SqliteStore>) -> Self {
-        Self::with_settings(store, Settings::default()).await
+    async fn on(db: TestDb) -> Self {
+        Self::with_settings(db, Settings::default()).await
     }
 
-    async fn with_settings(store: Arc<SqliteStore>, settings: Settings) -> Self {
+    async fn with_settings(db: TestDb, settings: Settings) -> Self {
+        let store = db.store.clone();
         let clock = Arc::new(ManualClock::at_institute_time(2026, 3, 2, 10, 0, 0));
         seed_demo_if_empty(&*store, clock.now()).await.expect("demo registry");
         let settings = Arc::new(settings);
@@ -51,7 +52,7 @@ impl Harness {
         let mailer = crate::mail::Mailer::new(store.clone(), clock.clone(), settings.clone());
         let generation =
             Generation::new(store.clone(), clock.clone(), &SecretKey::for_tests(), settings, hasher, mailer);
-        Self { store, clock, generation }
+        Self { db, store, clock, generation }
     }
 
     async fn affiliate(&self, id: &str) -> Affiliate {
@@ -77,10 +78,7 @@ impl Harness {
 
     /// Every queued mail as (recipient, subject, text), oldest first.
     async fn mails(&self) -> Vec<(String, String, String)> {
-        sqlx::query_as("SELECT recipient, subject, text_body FROM outbox ORDER BY id")
-            .fetch_all(self.store.pool())
-            .await
-            .expect("outbox")
+        self.db.rows("SELECT recipient, subject, text_body FROM outbox ORDER BY id").await
     }
 
     fn at_local(&self, y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) {

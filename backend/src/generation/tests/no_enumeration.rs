@@ -70,12 +70,9 @@ async fn the_counter_key_is_a_keyed_hash_that_names_nobody() {
     let h = Harness::new().await;
     h.wrong_attempt(MARIA).await;
     h.wrong_attempt(UNKNOWN).await;
-    let subjects: Vec<String> = sqlx::query_scalar("SELECT subject FROM attempt_counters")
-        .fetch_all(h.store.pool())
-        .await
-        .expect("db");
+    let subjects: Vec<(String,)> = h.db.rows("SELECT subject FROM attempt_counters").await;
     assert_eq!(subjects.len(), 2);
-    for subject in subjects {
+    for (subject,) in subjects {
         assert_eq!(subject.len(), 64);
         assert!(!subject.contains(MARIA) && !subject.contains(UNKNOWN));
     }
