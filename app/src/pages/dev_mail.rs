@@ -59,7 +59,9 @@ pub fn links_in(text: &str) -> Vec<String> {
 #[component]
 pub fn DevMail() -> impl IntoView {
     let i18n = use_i18n();
-    let mail = Resource::new(|| (), |()| dev_mailbox());
+    // Blocking: the response's status (404 without the dev mailbox, 503 with the database down)
+    // is only known once this has loaded, and it is sent with the first byte.
+    let mail = Resource::new_blocking(|| (), |()| dev_mailbox());
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || {

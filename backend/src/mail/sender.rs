@@ -14,10 +14,12 @@ use crate::{
     store::{ClaimedMail, StoreError},
 };
 
-/// Messages claimed per statement.
-const BATCH_SIZE: u32 = 10;
-/// The shortest lease on a claimed batch.
-const MIN_LEASE: Duration = Duration::from_secs(60);
+/// Messages claimed per statement. One: a claimed message is leased to its sender, and if that
+/// sender dies the message waits out the lease; a lease sized for one send keeps that wait short
+/// (a 3-minute link must not arrive dead after a crash).
+const BATCH_SIZE: u32 = 1;
+/// The shortest lease on a claimed message.
+const MIN_LEASE: Duration = Duration::from_secs(5);
 /// Longest `last_error` kept in the outbox.
 const MAX_ERROR_CHARS: usize = 200;
 
@@ -141,7 +143,8 @@ impl Mailer {
     }
 
     /// How long a claimed batch is reserved: long enough for every message of a full batch to
-    /// time out a few times over, so a slow server does not let a second sender take it too.
+    /// time out a few times over, so a slow server does not let a second sender take it too, and
+    /// no longer, so a message whose sender died goes out again soon (30 s by default).
     fn lease(&self) -> Duration {
         let per_message = self.inner.settings.mail.smtp.timeout.saturating_mul(3);
         per_message.saturating_mul(BATCH_SIZE).max(MIN_LEASE)
