@@ -62,6 +62,8 @@ pub fn router(services: Services, leptos: LeptosOptions, metrics: PrometheusHand
 #[cfg(test)]
 mod instances_tests;
 #[cfg(test)]
+mod security_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod ventanilla_tests;

@@ -42,7 +42,12 @@ fn CaseLoader(number: Signal<String>) -> impl IntoView {
         Some(Ok(DecisionReply::Decided | DecisionReply::AlreadyClosed)) => decide.version().get(),
         _ => before.copied().unwrap_or_default(),
     });
-    let case = Resource::new(move || (number.get(), decided.get()), |(n, _)| queue_case(n));
+    // Opening a case puts it under review (and emails the affiliate): only the browser's POST
+    // does that, never the GET that renders the page (DESIGN §5.8).
+    let case = LocalResource::new(move || {
+        decided.track();
+        queue_case(number.get())
+    });
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

@@ -28,19 +28,22 @@ pub(super) fn age_text(i18n: I18nContext<Locale>, minutes: i64) -> String {
 #[component]
 pub fn Queue() -> impl IntoView {
     let i18n = use_i18n();
+    // Loaded by the browser, like a case: a second resource resolved on the server inside the
+    // layout's `Suspense` now and then left the server-rendered page unfinished forever (a race
+    // in leptos's nested `Suspense`, seen under load on PostgreSQL; cf. leptos#4851).
+    let cases = LocalResource::new(queue_cases);
     view! {
         <Title text=move || t_string!(i18n, queue_title) />
         <StaffLayout>
             <h1>{t!(i18n, queue_title)}</h1>
-            <QueueTable />
+            <QueueTable cases=cases />
         </StaffLayout>
     }
 }
 
 #[component]
-fn QueueTable() -> impl IntoView {
+fn QueueTable(cases: LocalResource<Result<Vec<QueueRow>, crate::error::AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let cases = Resource::new(|| (), |()| queue_cases());
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

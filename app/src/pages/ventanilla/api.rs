@@ -175,7 +175,10 @@ pub(crate) mod ssr {
                 form.files.push((slot, bytes));
                 continue;
             }
-            let text = bytes.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+            // A NUL is no text either (and PostgreSQL refuses to store one): replaced like the
+            // bytes that are not UTF-8.
+            let text =
+                bytes.map(|b| String::from_utf8_lossy(&b).replace('\0', "\u{fffd}")).unwrap_or_default();
             match name.as_str() {
                 "request_type" => form.request_type = text,
                 "identification" => identification = text,
