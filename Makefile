@@ -5,12 +5,12 @@
 # wasm-opt (npm package binaryen) is used by cargo-leptos for release builds.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test tools tools-test fmt lint rust-test build e2e watch
+.PHONY: run test tools tools-test fmt lint rust-test fuzz-short fuzz build e2e watch
 
 run: tools
 	cargo leptos serve --release
 
-test: tools-test fmt lint rust-test build e2e
+test: tools-test fmt lint rust-test fuzz-short build e2e
 
 tools:
 	scripts/ensure-tools.sh build
@@ -30,6 +30,14 @@ lint:
 rust-test:
 	cargo test --all-targets
 	scripts/with-postgres.sh cargo test -p clave-backend -p server --all-targets
+
+# Every fuzz target for 20 s (cargo-fuzz on the stable toolchain, installed when missing); the long
+# run is `make fuzz` (10 minutes per target, docs/fuzzing.md).
+fuzz-short:
+	scripts/fuzz.sh 20
+
+fuzz:
+	scripts/fuzz.sh 600
 
 build:
 	cargo leptos build --release

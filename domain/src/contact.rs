@@ -45,17 +45,24 @@ pub struct Email(String);
 impl Email {
     pub fn parse(input: &str) -> Result<Self, ContactError> {
         let trimmed = input.trim();
-        if trimmed.len() > 254 || !email_address::EmailAddress::is_valid(trimmed) {
+        if trimmed.len() > 254 {
             return Err(ContactError::InvalidEmail);
         }
         let (local, domain) = trimmed.rsplit_once('@').ok_or(ContactError::InvalidEmail)?;
+        // The rules are checked on the stored form too, so that it parses again to itself:
+        // lower-casing can add a combining mark (`İ` → `i̇`) or bytes (`Ⱥ` → `ⱥ`).
+        let domain = domain.to_lowercase();
+        let email = format!("{local}@{domain}");
+        if email.len() > 254 || !email_address::EmailAddress::is_valid(&email) {
+            return Err(ContactError::InvalidEmail);
+        }
         // Only dotted public domains receive the institute's mail.
         let labels_ok = domain.split('.').count() >= 2
             && domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'));
         if local.starts_with('"') || !labels_ok {
             return Err(ContactError::InvalidEmail);
         }
-        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+        Ok(Self(email))
     }
 
     pub fn as_str(&self) -> &str {

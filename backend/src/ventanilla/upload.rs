@@ -33,7 +33,8 @@ impl LimitedBuffer {
     /// Appends `chunk` (only as much as fits in `limit + 1`). `false` once the field passed
     /// the limit: the caller stops reading it.
     pub fn push(&mut self, chunk: &[u8]) -> bool {
-        let room = (self.limit + 1).saturating_sub(self.bytes.len());
+        // Saturating: a limit of `usize::MAX` (the setting has no upper bound) must not overflow.
+        let room = self.limit.saturating_add(1).saturating_sub(self.bytes.len());
         self.bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
         self.bytes.len() <= self.limit
     }
@@ -83,7 +84,7 @@ pub fn check(bytes: &[u8], max_bytes: usize) -> Result<CheckedDocument, Refusal>
         return Err(Refusal::TooLarge);
     }
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        check_jpeg(bytes).map(|bytes| CheckedDocument { kind: DocumentKind::Jpeg, bytes })
+        check_jpeg(bytes, max_bytes).map(|bytes| CheckedDocument { kind: DocumentKind::Jpeg, bytes })
     } else if bytes.starts_with(b"%PDF-") {
         check_pdf(bytes)?;
         Ok(CheckedDocument { kind: DocumentKind::Pdf, bytes: bytes.to_vec() })
@@ -94,8 +95,10 @@ pub fn check(bytes: &[u8], max_bytes: usize) -> Result<CheckedDocument, Refusal>
 
 /// A JPEG must end exactly at its end-of-image marker, carry no PDF, and decode; what is stored
 /// is the decoded picture encoded again, so EXIF (GPS position, camera), comments and any other
-/// segment of the original are gone.
-fn check_jpeg(bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
+/// segment of the original are gone. The stored picture is held to `max_bytes` too: a few hundred
+/// bytes can decode to a large noisy picture whose re-encoding is far larger (fuzzing found a
+/// 634-byte file that became 84 MB), so the encoding stops as soon as it passes the limit.
+fn check_jpeg(bytes: &[u8], max_bytes: usize) -> Result<Vec<u8>, Refusal> {
     let end = jpeg_end(bytes).ok_or(Refusal::BrokenJpeg)?;
     if end != bytes.len() || contains(bytes, b"%PDF") {
         return Err(Refusal::Polyglot);
@@ -107,11 +110,36 @@ fn check_jpeg(bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
     limits.max_alloc = Some(MAX_DECODED_BYTES);
     reader.limits(limits);
     let picture = reader.decode().map_err(|_| Refusal::BrokenJpeg)?.to_rgb8();
-    let mut out = Vec::with_capacity(bytes.len());
-    JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
-        .encode_image(&picture)
-        .map_err(|_| Refusal::BrokenJpeg)?;
-    Ok(out)
+    let mut out = BoundedWriter { bytes: Vec::with_capacity(bytes.len()), max_bytes, passed: false };
+    let encoded = JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).encode_image(&picture);
+    match encoded {
+        Ok(()) => Ok(out.bytes),
+        Err(_) if out.passed => Err(Refusal::TooLarge),
+        Err(_) => Err(Refusal::BrokenJpeg),
+    }
+}
+
+/// Collects the re-encoded JPEG and fails the write that would take it past `max_bytes`.
+struct BoundedWriter {
+    bytes: Vec<u8>,
+    max_bytes: usize,
+    /// A write was refused for the limit.
+    passed: bool,
+}
+
+impl std::io::Write for BoundedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len().saturating_add(buf.len()) > self.max_bytes {
+            self.passed = true;
+            return Err(std::io::Error::other("the re-encoded picture passes the size limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The offset just past the end-of-image marker of the JPEG at the start of `bytes`, walking its

@@ -73,6 +73,35 @@ fn a_field_is_read_up_to_one_byte_past_the_limit_and_no_further() {
     assert_eq!(over.finish(), Err(TooLarge));
 }
 
+/// Fuzzing regression (fuzz target `upload`, docs/fuzzing.md): `ventanilla.max_file_bytes` has no
+/// upper bound, and a limit of `usize::MAX` overflowed `limit + 1` (a panic in debug builds; in
+/// release every file read as empty).
+#[test]
+fn a_limit_of_usize_max_keeps_every_byte() {
+    let mut unlimited = LimitedBuffer::new(usize::MAX);
+    assert!(unlimited.push(b"%PDF-") && unlimited.push(b"") && unlimited.push(b"1.4"));
+    assert_eq!(unlimited.len(), 8);
+    assert_eq!(unlimited.finish(), Ok(b"%PDF-1.4".to_vec()));
+}
+
+/// Fuzzing regression (target `upload`, fuzz/regressions/upload/): 634 bytes whose header claims
+/// 9216×9224 pixels were accepted and stored, re-encoded, as 84 MB: 80 times the upload limit, in
+/// the database, for each attachment of a request. What is stored is held to the limit. (The test
+/// shrinks the picture to 256×256, whose re-encoding is 65 KB, so that the unoptimised test build
+/// decodes it in a moment; the bytes are otherwise the same.)
+#[test]
+fn a_tiny_jpeg_that_re_encodes_past_the_limit_is_refused() {
+    let mut bomb =
+        include_bytes!("../../../../fuzz/regressions/upload/jpeg-634-bytes-re-encodes-to-84mb.jpg").to_vec();
+    // The baseline frame header: marker, length, precision, height, width.
+    let sof = bomb.windows(2).position(|w| w == [0xFF, 0xC0]).expect("a baseline frame header");
+    assert_eq!(bomb[sof + 5..sof + 9], [0x24, 0x08, 0x24, 0x00], "9224 high, 9216 wide");
+    bomb.splice(sof + 5..sof + 9, [0x01, 0x00, 0x01, 0x00]);
+    assert_eq!(check(&bomb, 16 * 1024), Err(Refusal::TooLarge), "65 KB to store at a 16 KB limit");
+    let stored = check(&bomb, MB).expect("65 KB fits in 1 MB");
+    assert!(stored.bytes.len() <= MB);
+}
+
 #[test]
 fn an_empty_file_is_refused() {
     assert_eq!(refusal(b""), Refusal::Empty);
