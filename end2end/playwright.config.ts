@@ -44,8 +44,11 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: 'target/site',
       // Every test comes from 127.0.0.1 and the demo people are reused across tests and projects:
       // the rate limits (proved by the HTTP tests) are raised so that they never decide a flow.
+      // A limit is set whole: its number of requests and its window.
       CLAVE_RATE_LIMITS__PER_IP__REQUESTS: '100000',
+      CLAVE_RATE_LIMITS__PER_IP__WINDOW: '10m',
       CLAVE_RATE_LIMITS__PER_IDENTIFICATION__REQUESTS: '100000',
+      CLAVE_RATE_LIMITS__PER_IDENTIFICATION__WINDOW: '10m',
     },
   },
 });
