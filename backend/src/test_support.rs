@@ -1,4 +1,4 @@
-//! A world for service tests: the demo registry on SQLite, a manual clock, cheap argon2 and the
+//! A world for service tests: the demo registry on a private test database, a manual clock, cheap argon2 and the
 //! outbox to read the mail from. Profiles are written straight to the store, so a test of logging
 //! in does not depend on the generation wizard.
 
@@ -13,8 +13,8 @@ use crate::{
     hashing::PasswordHasher,
     mail::Mailer,
     registry::seed_demo_if_empty,
-    store::{ActivationLink, NewProfile, ProfileCreation, Store},
-    testing::TestDb,
+    store::Store,
+    testing::{self, TestDb},
     tokens,
 };
 
@@ -61,45 +61,13 @@ impl World {
     /// Gives the demo person `id` a clave with `password` (their registry email on file) and
     /// returns their affiliate id.
     pub async fn with_clave(&self, id: &str, password: &str) -> i64 {
-        let now = self.clock.now();
-        let affiliate = self.store.find_affiliate(&ident(id)).await.expect("db").expect("demo person");
-        // A profile is created from a live link and flow, as the activation does.
-        let (token, flow) = self.live_link("test").await;
-        let profile = NewProfile {
-            identification: affiliate.identification.clone(),
-            email: affiliate.email.clone().expect("email"),
-            mobile: affiliate.mobile.clone().expect("mobile"),
-            landline: affiliate.landline.clone(),
-            image: "perro".into(),
-            password_hash: self.hasher.hash(SecretString::from(password)).await.expect("hash"),
-            answers: Vec::new(),
-        };
-        let link = ActivationLink { token: &token.hash(), purpose: "test", flow: &flow, flow_version: 0 };
-        assert_eq!(
-            self.store.create_profile(link, &profile, now).await.expect("db"),
-            ProfileCreation::Created
-        );
-        self.store.profile(&ident(id)).await.expect("db").expect("profile").affiliate_id
+        let hash = self.hasher.hash(SecretString::from(password)).await.expect("hash");
+        testing::give_clave(&*self.store, &ident(id), hash, self.clock.now()).await
     }
 
-    /// A live emailed-link token of `purpose` naming a fresh flow at version 0, as the wizards
-    /// hold them before their last step.
+    /// A live emailed-link token of `purpose` naming a fresh flow at version 0.
     pub async fn live_link(&self, purpose: &str) -> (tokens::PlainToken, crate::flows::FlowHash) {
-        let now = self.clock.now();
-        let flow = crate::flows::FlowId::generate().hash();
-        let stored = crate::store::StoredFlow {
-            kind: "generation".into(),
-            step: "email-sent".into(),
-            state: "{}".into(),
-            version: 0,
-            expires_at: now + chrono::Duration::hours(1),
-        };
-        crate::store::FlowStore::insert_flow(&*self.store, &flow, &stored, now).await.expect("flow");
-        let token =
-            tokens::issue(&*self.store, purpose, &flow.as_hex(), std::time::Duration::from_secs(60), now)
-                .await
-                .expect("token");
-        (token, flow)
+        testing::live_link(&*self.store, purpose, self.clock.now()).await
     }
 
     /// Every queued mail as (recipient, subject, text), oldest first.

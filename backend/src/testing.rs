@@ -15,7 +15,17 @@ use sqlx::{
     sqlite::SqliteRow,
 };
 
-use crate::store::{Store, postgres::PgStore, sqlite::SqliteStore};
+use chrono::{DateTime, Utc};
+use clave_domain::Identification;
+
+use crate::{
+    flows::{FlowHash, FlowId},
+    store::{
+        ActivationLink, NewProfile, ProfileCreation, Store, StoredFlow, postgres::PgStore,
+        sqlite::SqliteStore,
+    },
+    tokens::{self, PlainToken},
+};
 
 /// The environment variable naming the PostgreSQL server of a test run.
 pub const POSTGRES_URL: &str = "CLAVE_TEST_POSTGRES_URL";
@@ -160,4 +170,47 @@ impl TestDb {
             Raw::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+/// A live emailed-link token of `purpose` naming a fresh flow at version 0, as the wizards hold
+/// them before their last step.
+pub async fn live_link(store: &dyn Store, purpose: &str, now: DateTime<Utc>) -> (PlainToken, FlowHash) {
+    let flow = FlowId::generate().hash();
+    let stored = StoredFlow {
+        kind: "generation".into(),
+        step: "email-sent".into(),
+        state: "{}".into(),
+        version: 0,
+        expires_at: now + chrono::Duration::hours(1),
+    };
+    store.insert_flow(&flow, &stored, now).await.expect("flow");
+    let token = tokens::issue(store, purpose, &flow.as_hex(), std::time::Duration::from_secs(60), now)
+        .await
+        .expect("token");
+    (token, flow)
+}
+
+/// Gives the registry person `id` a clave whose argon2 hash is `password_hash` (their registry
+/// contacts on file, the security image `perro`, no questions), written the way an activation
+/// writes it: from a live link and flow. Returns their affiliate id.
+pub async fn give_clave(
+    store: &dyn Store,
+    id: &Identification,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> i64 {
+    let affiliate = store.find_affiliate(id).await.expect("db").expect("a person of the registry");
+    let (token, flow) = live_link(store, "test", now).await;
+    let profile = NewProfile {
+        identification: affiliate.identification.clone(),
+        email: affiliate.email.clone().expect("email"),
+        mobile: affiliate.mobile.clone().expect("mobile"),
+        landline: affiliate.landline.clone(),
+        image: "perro".into(),
+        password_hash,
+        answers: Vec::new(),
+    };
+    let link = ActivationLink { token: &token.hash(), purpose: "test", flow: &flow, flow_version: 0 };
+    assert_eq!(store.create_profile(link, &profile, now).await.expect("db"), ProfileCreation::Created);
+    store.profile(id).await.expect("db").expect("profile").affiliate_id
 }

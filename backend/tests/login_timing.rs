@@ -5,23 +5,17 @@
 //! side of a pair is the fastest of a few interleaved tries: other work on the machine can only
 //! add time, so the minimum is the refusal's own cost.
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Instant};
 
 use clave_backend::{
     accounts::{Accounts, LoginOutcome},
     audit::ClientInfo,
     clock::{Clock as _, ManualClock},
     config::{HashingSettings, Settings},
-    flows::FlowId,
     hashing::PasswordHasher,
     mail::Mailer,
     registry::seed_demo_if_empty,
-    store::{ActivationLink, NewProfile, ProfileCreation, Store, StoredFlow},
-    testing::TestDb,
-    tokens,
+    testing::{self, TestDb},
 };
 use clave_domain::Identification;
 use secrecy::SecretString;
@@ -37,34 +31,6 @@ fn ident(id: &str) -> Identification {
     Identification::parse(id).expect("valid identification")
 }
 
-/// Gives María a clave the way the activation does: from a live link and flow.
-async fn give_clave(store: &dyn Store, hasher: &PasswordHasher, clock: &ManualClock) {
-    let now = clock.now();
-    let affiliate = store.find_affiliate(&ident(MARIA)).await.expect("db").expect("demo person");
-    let flow = FlowId::generate().hash();
-    let stored = StoredFlow {
-        kind: "generation".into(),
-        step: "email-sent".into(),
-        state: "{}".into(),
-        version: 0,
-        expires_at: now + chrono::Duration::hours(1),
-    };
-    store.insert_flow(&flow, &stored, now).await.expect("flow");
-    let token =
-        tokens::issue(store, "timing", &flow.as_hex(), Duration::from_secs(60), now).await.expect("token");
-    let profile = NewProfile {
-        identification: affiliate.identification.clone(),
-        email: affiliate.email.clone().expect("email"),
-        mobile: affiliate.mobile.clone().expect("mobile"),
-        landline: affiliate.landline.clone(),
-        image: "perro".into(),
-        password_hash: hasher.hash(SecretString::from(PASSWORD)).await.expect("hash"),
-        answers: Vec::new(),
-    };
-    let link = ActivationLink { token: &token.hash(), purpose: "timing", flow: &flow, flow_version: 0 };
-    assert_eq!(store.create_profile(link, &profile, now).await.expect("db"), ProfileCreation::Created);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_and_known_numbers_take_the_same_time_to_refuse() {
     let db = TestDb::pooled(4).await;
@@ -74,7 +40,8 @@ async fn unknown_and_known_numbers_take_the_same_time_to_refuse() {
     let settings = Arc::new(Settings::default());
     let hasher = PasswordHasher::new(&HashingSettings { max_concurrent: 1, ..HashingSettings::default() })
         .expect("hasher");
-    give_clave(&*store, &hasher, &clock).await;
+    let hash = hasher.hash(SecretString::from(PASSWORD)).await.expect("hash");
+    testing::give_clave(&*store, &ident(MARIA), hash, clock.now()).await;
     let mailer = Mailer::new(store.clone(), clock.clone(), settings.clone());
     let accounts = Accounts::new(store.clone(), clock.clone(), settings, hasher, mailer);
     let client = ClientInfo::default();

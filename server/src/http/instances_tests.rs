@@ -26,13 +26,12 @@ use axum::{
 };
 use clave_backend::{
     Services,
-    clock::{Clock as _, ManualClock, chrono_duration},
+    clock::{Clock as _, ManualClock},
     config::{HashingSettings, RateLimit, RateLimitSettings, Settings},
-    flows::FlowId,
     registry::seed_demo_if_empty,
-    store::{ActivationLink, NewProfile, ProfileCreation, Store, StoredFlow},
-    testing::TestDb,
-    tokens::{self, PlainToken},
+    store::Store,
+    testing::{self, TestDb},
+    tokens::PlainToken,
 };
 use clave_domain::{
     Identification,
@@ -221,37 +220,13 @@ impl Cluster {
         self.call(at, "/api/ingresar", FORM, form, cookie).await
     }
 
-    /// Gives María a clave with [`PASSWORD`] (her registry contacts on file), written through the
-    /// store as an activation does; returns her affiliate id.
+    /// Gives María a clave with [`PASSWORD`] (her registry contacts on file); returns her
+    /// affiliate id.
     async fn with_clave(&self) -> i64 {
         let services = &self.a.services;
-        let store = &*services.store;
-        let now = services.clock.now();
+        let hash = services.hasher.hash(SecretString::from(PASSWORD)).await.expect("hash");
         let id = Identification::parse(MARIA).expect("cédula");
-        let affiliate = store.find_affiliate(&id).await.expect("db").expect("demo person");
-        let flow = FlowId::generate().hash();
-        let stored = StoredFlow {
-            kind: "generation".into(),
-            step: "email-sent".into(),
-            state: "{}".into(),
-            version: 0,
-            expires_at: now + chrono_duration(Duration::from_secs(3600)),
-        };
-        store.insert_flow(&flow, &stored, now).await.expect("flow");
-        let token =
-            tokens::issue(store, "test", &flow.as_hex(), Duration::from_secs(60), now).await.expect("token");
-        let profile = NewProfile {
-            identification: affiliate.identification.clone(),
-            email: affiliate.email.clone().expect("email"),
-            mobile: affiliate.mobile.clone().expect("mobile"),
-            landline: affiliate.landline.clone(),
-            image: "perro".into(),
-            password_hash: services.hasher.hash(SecretString::from(PASSWORD)).await.expect("hash"),
-            answers: Vec::new(),
-        };
-        let link = ActivationLink { token: &token.hash(), purpose: "test", flow: &flow, flow_version: 0 };
-        assert_eq!(store.create_profile(link, &profile, now).await.expect("db"), ProfileCreation::Created);
-        store.profile(&id).await.expect("db").expect("profile").affiliate_id
+        testing::give_clave(&*services.store, &id, hash, services.clock.now()).await
     }
 
     async fn count(&self, sql: &str) -> i64 {

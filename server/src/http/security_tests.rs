@@ -52,16 +52,13 @@ use axum::{
 use clave_backend::{
     Services,
     audit::ClientInfo,
-    clock::{ManualClock, chrono_duration},
+    clock::ManualClock,
     config::{HashingSettings, RateLimit, Settings},
     flows::FlowId,
     registry::seed_demo_if_empty,
     staff::{NewStaffMember, StaffCreation, StaffLoginOutcome, StaffRole, totp},
-    store::{
-        ActivationLink, AttemptLimits, AttemptProcess, NewProfile, ProfileCreation, Reservation, StoredFlow,
-    },
-    testing::TestDb,
-    tokens,
+    store::{AttemptLimits, AttemptProcess, Reservation},
+    testing::{self, TestDb},
     ventanilla::FilingForm,
 };
 use clave_domain::{Identification, ventanilla::Slot};
@@ -279,36 +276,12 @@ impl TestApp {
     }
 
     /// Gives `identification` a clave with [`PASSWORD`] (registry contacts on file, image
-    /// `perro`), written through the store as an activation does; returns the affiliate id.
+    /// `perro`); returns the affiliate id.
     async fn with_clave(&self, identification: &str) -> i64 {
         let services = &self.services;
-        let store = &*services.store;
-        let now = services.clock.now();
+        let hash = services.hasher.hash(SecretString::from(PASSWORD)).await.expect("hash");
         let id = Identification::parse(identification).expect("cédula");
-        let affiliate = store.find_affiliate(&id).await.expect("db").expect("demo person");
-        let flow = FlowId::generate().hash();
-        let stored = StoredFlow {
-            kind: "generation".into(),
-            step: "email-sent".into(),
-            state: "{}".into(),
-            version: 0,
-            expires_at: now + chrono_duration(Duration::from_secs(3600)),
-        };
-        store.insert_flow(&flow, &stored, now).await.expect("flow");
-        let token =
-            tokens::issue(store, "test", &flow.as_hex(), Duration::from_secs(60), now).await.expect("token");
-        let profile = NewProfile {
-            identification: affiliate.identification.clone(),
-            email: affiliate.email.clone().expect("email"),
-            mobile: affiliate.mobile.clone().expect("mobile"),
-            landline: affiliate.landline.clone(),
-            image: "perro".into(),
-            password_hash: services.hasher.hash(SecretString::from(PASSWORD)).await.expect("hash"),
-            answers: Vec::new(),
-        };
-        let link = ActivationLink { token: &token.hash(), purpose: "test", flow: &flow, flow_version: 0 };
-        assert_eq!(store.create_profile(link, &profile, now).await.expect("db"), ProfileCreation::Created);
-        store.profile(&id).await.expect("db").expect("profile").affiliate_id
+        testing::give_clave(&*services.store, &id, hash, services.clock.now()).await
     }
 
     /// Exhausts the generation and recovery attempts of `identification`, through the store's

@@ -303,21 +303,14 @@ pub async fn database() -> TestDb {
 /// Gives the demo person `id` a clave ([`PASSWORD`]) with their registry contacts, written to the
 /// database before the binary starts; returns their affiliate id.
 pub async fn give_clave(db: &TestDb, id: &str) -> i64 {
-    let affiliate: i64 = db.scalar(&format!("SELECT id FROM affiliates WHERE id_number = '{id}'")).await;
     let hashing = HashingSettings { memory_kib: 8192, iterations: 1, ..HashingSettings::default() };
     let hash = PasswordHasher::new(&hashing)
         .expect("hasher")
         .hash(SecretString::from(PASSWORD))
         .await
         .expect("hash");
-    db.execute(&format!(
-        "INSERT INTO security_profiles (affiliate_id, id_number, email, mobile, landline, image, \
-             password_hash, password_changed_at, created_at) \
-         SELECT id, id_number, email, mobile, landline, 'perro', '{hash}', 0, 0 FROM affiliates WHERE id = {affiliate}"
-    ))
-    .await
-    .expect("profile");
-    affiliate
+    let id = clave_domain::Identification::parse(id).expect("identification");
+    clave_backend::testing::give_clave(&*db.store, &id, hash, clave_backend::clock::SystemClock.now()).await
 }
 
 /// `PRAGMA integrity_check` on SQLite (PostgreSQL has no counterpart: its own crash recovery
