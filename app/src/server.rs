@@ -117,6 +117,16 @@ pub async fn rate_limit(services: &Services, subject: Option<Subject<'_>>) -> Re
     }
 }
 
+/// Runs an identification step and answers no sooner than `security.identification_min_time`
+/// after it began (DESIGN §5.1): the step reads and writes more for a number with a clave, and
+/// that must not show in how long it takes. Only the wait is added; a slower step is not cut.
+pub async fn at_even_pace<T>(services: &Services, step: impl std::future::Future<Output = T>) -> T {
+    let answer_at = tokio::time::Instant::now() + services.settings.security.identification_min_time;
+    let answer = step.await;
+    tokio::time::sleep_until(answer_at).await;
+    answer
+}
+
 /// Step 1 of every public flow: the identification and the "No soy un robot" proof, each problem
 /// at its field. The proof is checked (and spent) even when the number is wrong.
 pub async fn identify(

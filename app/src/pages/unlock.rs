@@ -35,14 +35,17 @@ pub enum ConfirmReply {
 /// "Desbloquear": the identification and the captcha. Emails the person on file.
 #[server(endpoint = "desbloquear/solicitar")]
 pub async fn request_unlock(identification: String, captcha: String) -> Result<RequestReply, AppError> {
-    use crate::server::{client_info, fail, identify, services};
+    use crate::server::{at_even_pace, client_info, fail, identify, services};
     let services = services().map_err(fail)?;
-    let id = match identify(&services, &identification, &captcha).await.map_err(fail)? {
-        Ok(id) => id,
-        Err(problems) => return Ok(RequestReply::Invalid(problems)),
-    };
-    services.unlocking.request(&id, &client_info()).await.map_err(|e| fail(e.into()))?;
-    Ok(RequestReply::Sent)
+    at_even_pace(&services, async {
+        let id = match identify(&services, &identification, &captcha).await.map_err(fail)? {
+            Ok(id) => id,
+            Err(problems) => return Ok(RequestReply::Invalid(problems)),
+        };
+        services.unlocking.request(&id, &client_info()).await.map_err(|e| fail(e.into()))?;
+        Ok(RequestReply::Sent)
+    })
+    .await
 }
 
 /// Whether the link still works. Changes nothing.

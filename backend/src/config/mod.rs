@@ -90,12 +90,23 @@ pub struct DatabaseSettings {
     pub max_connections: u32,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SecuritySettings {
     /// Key for captcha signatures, image decoys and signed cookies (≥ 32 bytes). When absent one
     /// is generated once and kept in the database, so every instance shares it.
     pub secret_key: Option<SecretString>,
+    /// The least time an identification step takes to answer (DESIGN §5.1): the work it does
+    /// differs between a number with a clave and one without, this time does not. Longer than
+    /// the slowest of those steps.
+    #[serde(with = "humantime_serde")]
+    pub identification_min_time: Duration,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        Self { secret_key: None, identification_min_time: Duration::from_millis(250) }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -87,6 +87,14 @@ fn a_short_secret_key_is_refused() {
 }
 
 #[test]
+fn identification_steps_keep_a_least_time() {
+    let settings = from_toml("[security]\nidentification_min_time = \"400ms\"").expect("valid");
+    assert_eq!(settings.security.identification_min_time, std::time::Duration::from_millis(400));
+    let err = from_toml("[security]\nidentification_min_time = \"0s\"").expect_err("must fail");
+    assert!(err.to_string().contains("security.identification_min_time"), "{err}");
+}
+
+#[test]
 fn a_base_url_with_a_path_is_refused() {
     let err = from_toml("[server]\nbase_url = \"https://clave.example.ec/app\"").expect_err("must fail");
     assert!(err.to_string().contains("server.base_url"), "{err}");

@@ -74,6 +74,8 @@ impl Settings {
             );
         }
 
+        c.positive(self.security.identification_min_time, "security.identification_min_time");
+
         c.require(
             self.mail.from.parse::<lettre::message::Mailbox>().is_ok(),
             "mail.from",

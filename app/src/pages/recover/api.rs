@@ -131,13 +131,16 @@ mod imp {
 
     pub async fn search(identification: String, captcha: String) -> Result<Reply, AppError> {
         let services = services()?;
-        let id = match crate::server::identify(&services, &identification, &captcha).await? {
-            Ok(id) => id,
-            Err(problems) => return Ok(Reply::Invalid(problems)),
-        };
-        let (flow, view) = services.recovery.start(&id).await?;
-        cookies::set(COOKIE, flow.expose(), None, secure(&services));
-        Ok(Reply::Step(RecStep::Challenge { view, retry: None }))
+        crate::server::at_even_pace(&services, async {
+            let id = match crate::server::identify(&services, &identification, &captcha).await? {
+                Ok(id) => id,
+                Err(problems) => return Ok(Reply::Invalid(problems)),
+            };
+            let (flow, view) = services.recovery.start(&id).await?;
+            cookies::set(COOKIE, flow.expose(), None, secure(&services));
+            Ok(Reply::Step(RecStep::Challenge { view, retry: None }))
+        })
+        .await
     }
 
     pub async fn answer_challenge(
