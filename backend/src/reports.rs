@@ -10,10 +10,10 @@ use clave_domain::{Identification, routes};
 
 use crate::{
     audit::{self, ACTOR_AFFILIATE, ClientInfo, EventKind},
-    clock::Clock,
+    clock::{Clock, chrono_duration},
     config::Settings,
-    store::{Store, StoreError},
-    tokens::{self, PlainToken},
+    store::{Store, StoreError, TokenRecord},
+    tokens::{HashedToken, PlainToken},
 };
 
 /// The purpose of a "No fui yo" token; its subject is the identification number.
@@ -26,8 +26,25 @@ pub async fn not_me_link(
     id: &Identification,
     now: DateTime<Utc>,
 ) -> Result<String, StoreError> {
-    let token = tokens::issue(store, NOT_ME_PURPOSE, id.as_str(), settings.links.not_me_ttl, now).await?;
-    Ok(crate::mail::link(settings, routes::NOT_ME, &token))
+    let (link, hash, record) = unstored_not_me_link(settings, id, now);
+    store.insert_token(&hash, &record, now).await?;
+    Ok(link)
+}
+
+/// A "No fui yo" link for `id` and the token row to store with whatever sends it, in the same
+/// transaction: `(link, hash, record)`.
+pub fn unstored_not_me_link(
+    settings: &Settings,
+    id: &Identification,
+    now: DateTime<Utc>,
+) -> (String, HashedToken, TokenRecord) {
+    let token = PlainToken::generate();
+    let record = TokenRecord {
+        purpose: NOT_ME_PURPOSE.to_owned(),
+        subject: id.as_str().to_owned(),
+        expires_at: now + chrono_duration(settings.links.not_me_ttl),
+    };
+    (crate::mail::link(settings, routes::NOT_ME, &token), token.hash(), record)
 }
 
 /// What confirming "No fui yo" did.

@@ -70,6 +70,19 @@ impl World {
         testing::live_link(&*self.store, purpose, self.clock.now()).await
     }
 
+    /// Locks this person's clave for unknown browsers, as `login.max_failures` wrong logins from
+    /// them would (the lock itself is tested in `accounts`).
+    pub async fn lock_for_unknown_browsers(&self, affiliate_id: i64) {
+        let (max, now) = (self.settings.login.max_failures, crate::clock::to_millis(self.clock.now()));
+        self.db
+            .execute(&format!(
+                "UPDATE security_profiles SET unknown_failures = {max}, unknown_locked_at = {now} \
+                 WHERE affiliate_id = {affiliate_id}"
+            ))
+            .await
+            .expect("lock");
+    }
+
     /// Every queued mail as (recipient, subject, text), oldest first.
     pub async fn mails(&self) -> Vec<(String, String, String)> {
         self.db.rows("SELECT recipient, subject, text_body FROM outbox ORDER BY id").await

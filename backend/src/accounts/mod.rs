@@ -31,7 +31,10 @@ use crate::{
     password_policy,
     registry::Affiliate,
     service_error::ServiceError,
-    store::{Browser, Contacts, FailureRecord, NewSession, ProfileRecord, SessionRecord, Store},
+    store::{
+        Browser, Contacts, FailureRecord, FailureWrites, LockWrites, NewEvent, NewSession, ProfileRecord,
+        SessionRecord, Store,
+    },
 };
 
 /// What a login did. One refusal for every reason (DESIGN §5.1).
@@ -206,7 +209,8 @@ impl Accounts {
         Ok(LoginOutcome::LoggedIn { session, device })
     }
 
-    /// Counts a failure; the one that reaches the limit sets the lock, records it and emails it.
+    /// Counts a failure; the one that reaches the limit sets the lock, records it and emails it,
+    /// all in one transaction.
     async fn failed(
         &self,
         profile: &ProfileRecord,
@@ -215,21 +219,22 @@ impl Accounts {
         now: DateTime<Utc>,
     ) -> Result<FailureRecord, ServiceError> {
         let max = self.settings.login.max_failures;
-        let record = self.store.record_login_failure(profile.affiliate_id, browser, max, now).await?;
-        if record == FailureRecord::AlreadyLocked {
-            return Ok(record);
-        }
         let affiliate = profile.affiliate_id;
-        audit::record(&*self.store, affiliate, EventKind::LoginFailed, ACTOR_AFFILIATE, client, now).await?;
+        // Everything the lock writes is prepared for every failure, so that the store commits it
+        // with the count that sets the lock: the lock email cannot be lost to a crash.
+        let everywhere = matches!(browser, Browser::Trusted(_));
+        let (not_me, hash, token) =
+            crate::reports::unstored_not_me_link(&self.settings, &profile.identification, now);
+        let mail = mails::locked(&self.settings, profile.email.clone(), client, now, everywhere, &not_me);
+        let failed = NewEvent::new(EventKind::LoginFailed, ACTOR_AFFILIATE, client).affiliate(affiliate);
+        let locked = NewEvent::new(EventKind::Locked, audit::ACTOR_SYSTEM, client).affiliate(affiliate);
+        let writes = FailureWrites {
+            failed: &failed,
+            lock: LockWrites { event: &locked, not_me: (&hash, &token), mail: &mail },
+        };
+        let record = self.store.record_login_failure(affiliate, browser, max, &writes, now).await?;
         if let FailureRecord::LockedNow { everywhere } = record {
-            audit::record(&*self.store, affiliate, EventKind::Locked, audit::ACTOR_SYSTEM, client, now)
-                .await?;
-            if everywhere {
-                self.store.end_sessions(affiliate, None).await?;
-            }
-            let not_me = self.not_me_link(&profile.identification, now).await?;
-            let mail = mails::locked(&self.settings, profile.email.clone(), client, now, everywhere, &not_me);
-            self.mailer.queue(mail).await?;
+            self.mailer.wake_sender();
             tracing::warn!(everywhere, "clave locked after consecutive failed logins");
         }
         Ok(record)

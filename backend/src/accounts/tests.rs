@@ -104,6 +104,60 @@ async fn the_fifth_consecutive_failure_locks_and_a_success_before_it_resets_the_
     assert_eq!(kinds.last().map(String::as_str), Some("locked"));
 }
 
+/// DESIGN §5.10: a lock its owner is not told about must not exist. With the outbox refusing
+/// every insert, the failure that would set the lock fails whole: no lock, no count, no event,
+/// no "No fui yo" token. Once the outbox takes mail again, the next failure locks and emails.
+#[tokio::test]
+async fn a_lock_whose_email_cannot_be_queued_is_not_set() {
+    let world = World::in_memory().await;
+    let affiliate = world.with_clave(MARIA, PASSWORD).await;
+    let accounts = accounts(&world);
+    for _ in 0..4 {
+        assert!(refused(&login(&accounts, MARIA, "wrong", None).await));
+    }
+    let (refuse_mail, repair): (&[&str], &str) = if world.db.is_postgres() {
+        (
+            &[
+                "CREATE FUNCTION outbox_down() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION 'outbox down'; END $$",
+                "CREATE TRIGGER outbox_down BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION outbox_down()",
+            ],
+            "DROP TRIGGER outbox_down ON outbox",
+        )
+    } else {
+        (
+            &[
+                "CREATE TRIGGER outbox_down BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'outbox down'); END",
+            ],
+            "DROP TRIGGER outbox_down",
+        )
+    };
+    for sql in refuse_mail {
+        world.db.execute(sql).await.expect("fault");
+    }
+    let fifth = accounts.login(&ident(MARIA), SecretString::from("wrong"), None, &client()).await;
+    assert!(fifth.is_err(), "the fifth failure cannot be recorded without its email");
+    let state: Vec<(i64, Option<i64>)> = world
+        .db
+        .rows(&format!(
+            "SELECT unknown_failures, unknown_locked_at FROM security_profiles WHERE affiliate_id = {affiliate}"
+        ))
+        .await;
+    assert_eq!(state, [(4, None)], "neither counted nor locked");
+    assert_eq!(world.event_kinds(affiliate).await, ["login_failed"; 4]);
+    let tokens: i64 = world.db.scalar("SELECT COUNT(*) FROM tokens WHERE purpose = 'not-me'").await;
+    assert_eq!(tokens, 0, "no \"No fui yo\" token");
+
+    world.db.execute(repair).await.expect("repair");
+    assert!(refused(&login(&accounts, MARIA, "wrong", None).await));
+    assert!(refused(&login(&accounts, MARIA, PASSWORD, None).await), "locked now");
+    let mails = world.mails().await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(mails[0].1, "Clave IESS: su clave fue bloqueada");
+    let kinds = world.event_kinds(affiliate).await;
+    assert_eq!(kinds[4..], ["login_failed", "locked"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_parallel_wrong_logins_lock_at_exactly_the_fifth_and_email_once() {
     let world = World::on_file(crate::test_support::cheap_hashing()).await;

@@ -79,9 +79,15 @@ impl Mailer {
     pub async fn queue(&self, message: OutgoingMail) -> Result<(), StoreError> {
         let id = self.inner.store.enqueue_mail(&message, self.inner.clock.now()).await?;
         tracing::info!(mail.id = id, to = %message.to.masked(), "mail queued");
-        // A permit is kept when the sender is busy, so it makes another pass right after.
-        self.inner.wake.notify_one();
+        self.wake_sender();
         Ok(())
+    }
+
+    /// Tells this instance's sender that a message was queued (also by a store transaction that
+    /// wrote it with other rows). A permit is kept when the sender is busy, so it makes another
+    /// pass right after.
+    pub fn wake_sender(&self) {
+        self.inner.wake.notify_one();
     }
 
     /// How many messages wait in the outbox (for `/health` and tests).

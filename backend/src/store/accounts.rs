@@ -6,8 +6,8 @@ use clave_domain::{
     contact::{Email, Landline, Mobile},
 };
 
-use super::{ActivationLink, StoreError};
-use crate::tokens::HashedToken;
+use super::{ActivationLink, StoreError, TokenRecord};
+use crate::{mail::OutgoingMail, tokens::HashedToken};
 
 /// A security profile as stored: who holds a clave, with what contact data and secrets.
 #[derive(Clone)]
@@ -57,6 +57,26 @@ pub enum FailureRecord {
     LockedNow { everywhere: bool },
     /// The clave was already locked for this browser: nothing counted.
     AlreadyLocked,
+}
+
+/// What a counted login failure writes in the transaction of its count, so that a crash cannot
+/// leave a failure out of the trail, or a lock its owner is never told about (DESIGN §5.10).
+#[derive(Debug, Clone, Copy)]
+pub struct FailureWrites<'a> {
+    /// The failure's own event; not written when nothing was counted (already locked).
+    pub failed: &'a NewEvent,
+    /// Written only by the failure that sets the lock.
+    pub lock: LockWrites<'a>,
+}
+
+/// What setting the lock writes with it; a lock everywhere also ends every session.
+#[derive(Debug, Clone, Copy)]
+pub struct LockWrites<'a> {
+    pub event: &'a NewEvent,
+    /// The "No fui yo" token the email links to.
+    pub not_me: (&'a HashedToken, &'a TokenRecord),
+    /// The email that tells the person, queued in the outbox.
+    pub mail: &'a OutgoingMail,
 }
 
 /// A session to open on a successful login.
@@ -137,11 +157,13 @@ pub trait AccountStore: Send + Sync {
     /// Counts one failed login from `browser`. The count and the lock are one statement, so of
     /// any number of parallel failures exactly one sets the lock, at exactly `max_failures`.
     /// A trusted browser's failures lock the clave everywhere; unknown browsers' only for them.
+    /// What the failure writes besides (`writes`) is committed with the count, or not at all.
     async fn record_login_failure(
         &self,
         affiliate_id: i64,
         browser: Browser<'_>,
         max_failures: u32,
+        writes: &FailureWrites<'_>,
         now: DateTime<Utc>,
     ) -> Result<FailureRecord, StoreError>;
 

@@ -23,8 +23,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 pub use accounts::{
-    AccountStore, Browser, Contacts, EventRecord, FailureRecord, NewEvent, NewSession, PasswordReset,
-    ProfileRecord, SessionRecord,
+    AccountStore, Browser, Contacts, EventRecord, FailureRecord, FailureWrites, LockWrites, NewEvent,
+    NewSession, PasswordReset, ProfileRecord, SessionRecord,
 };
 pub use assisted::{AssistedStore, AuditFilter, AuditRecord, CallEnd, CallOpening, OpenCall};
 pub use attempts::{

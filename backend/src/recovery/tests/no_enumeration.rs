@@ -2,7 +2,6 @@
 //! and only a person with a clave can ever pass.
 
 use super::*;
-use crate::store::Browser;
 
 fn shape(view: &RecoveryChallengeView) -> (usize, usize) {
     (view.images.len(), view.questions.len())
@@ -96,10 +95,7 @@ async fn locked_and_blocked_people_start_like_anyone_else() {
     let h = Harness::new().await;
     let (_, before) = h.recovery.start(&ident(MARIA)).await.expect("start");
     let affiliate_id = h.profile(MARIA).await.affiliate_id;
-    for _ in 0..5 {
-        let now = h.world.clock.now();
-        h.world.store.record_login_failure(affiliate_id, Browser::Unknown, 5, now).await.expect("db");
-    }
+    h.world.lock_for_unknown_browsers(affiliate_id).await;
     h.world.store.lock_profile(&ident(MARIA), h.world.clock.now()).await.expect("db");
     let (_, locked) = h.recovery.start(&ident(MARIA)).await.expect("a locked clave still starts");
     assert_eq!(locked, before);

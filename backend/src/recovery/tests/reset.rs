@@ -35,16 +35,8 @@ impl Harness {
 
     /// Locks María's clave both ways: everywhere ("No fui yo") and for unknown browsers.
     async fn lock_both_ways(&self, affiliate_id: i64) {
-        let now = self.world.clock.now();
-        let max = Settings::default().login.max_failures;
-        for _ in 0..max {
-            self.world
-                .store
-                .record_login_failure(affiliate_id, Browser::Unknown, max, now)
-                .await
-                .expect("db");
-        }
-        self.world.store.lock_profile(&ident(MARIA), now).await.expect("db");
+        self.world.lock_for_unknown_browsers(affiliate_id).await;
+        self.world.store.lock_profile(&ident(MARIA), self.world.clock.now()).await.expect("db");
         let profile = self.profile(MARIA).await;
         assert!(profile.locked_at.is_some() && profile.unknown_locked_at.is_some());
     }

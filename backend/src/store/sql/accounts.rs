@@ -6,12 +6,12 @@ use clave_domain::{
 };
 use sqlx::Row as _;
 
-use super::{Backend, DbRow, corrupt};
+use super::{Backend, Db, DbRow, corrupt};
 use crate::{
     clock::{from_millis, to_millis},
     store::{
-        AccountStore, Browser, Contacts, EventRecord, FailureRecord, NewEvent, NewSession, PasswordReset,
-        ProfileRecord, SessionRecord, StoreError,
+        AccountStore, Browser, Contacts, EventRecord, FailureRecord, FailureWrites, NewEvent, NewSession,
+        PasswordReset, ProfileRecord, SessionRecord, StoreError,
     },
     tokens::HashedToken,
 };
@@ -108,11 +108,13 @@ impl AccountStore for Backend {
         affiliate_id: i64,
         browser: Browser<'_>,
         max_failures: u32,
-        now: DateTime<Utc>,
+        writes: &FailureWrites<'_>,
+        at: DateTime<Utc>,
     ) -> Result<FailureRecord, StoreError> {
-        let now = to_millis(now);
+        let now = to_millis(at);
         let max = i64::from(max_failures);
-        match browser {
+        let mut tx = self.pool.begin().await?;
+        let record = match browser {
             Browser::Unknown => {
                 // Count and lock in one statement: the row lock serialises racers, and once the
                 // lock is set the WHERE clause stops counting.
@@ -125,16 +127,15 @@ impl AccountStore for Backend {
                 .bind(max)
                 .bind(now)
                 .bind(affiliate_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *tx)
                 .await?;
-                Ok(match failures {
+                match failures {
                     None => FailureRecord::AlreadyLocked,
                     Some(n) if n >= max => FailureRecord::LockedNow { everywhere: false },
                     Some(n) => FailureRecord::Counted { failures: count(n) },
-                })
+                }
             }
             Browser::Trusted(device) => {
-                let mut tx = self.pool.begin().await?;
                 let failures: Option<i64> = sqlx::query_scalar(
                     "UPDATE trusted_devices SET failures = failures + 1 \
                      WHERE device_hash = $1 AND affiliate_id = $2 AND failures < $3 AND EXISTS \
@@ -147,7 +148,7 @@ impl AccountStore for Backend {
                 .bind(max)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let record = match failures {
+                match failures {
                     None => FailureRecord::AlreadyLocked,
                     Some(n) if n >= max => {
                         sqlx::query(
@@ -161,11 +162,27 @@ impl AccountStore for Backend {
                         FailureRecord::LockedNow { everywhere: true }
                     }
                     Some(n) => FailureRecord::Counted { failures: count(n) },
-                };
-                tx.commit().await?;
-                Ok(record)
+                }
             }
+        };
+        if record != FailureRecord::AlreadyLocked {
+            insert_event(&mut *tx, writes.failed, at).await?;
         }
+        if let FailureRecord::LockedNow { everywhere } = record {
+            let lock = &writes.lock;
+            insert_event(&mut *tx, lock.event, at).await?;
+            if everywhere {
+                sqlx::query("DELETE FROM sessions WHERE affiliate_id = $1")
+                    .bind(affiliate_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let (hash, token) = lock.not_me;
+            super::tokens::insert_token(&mut *tx, hash, token, at).await?;
+            super::outbox::insert_mail(&mut *tx, lock.mail, at).await?;
+        }
+        tx.commit().await?;
+        Ok(record)
     }
 
     async fn record_login_success(
@@ -374,21 +391,7 @@ impl AccountStore for Backend {
     }
 
     async fn append_event(&self, event: &NewEvent, now: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO security_events (at, affiliate_id, actor, kind, ip, user_agent, case_number, reason) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(to_millis(now))
-        .bind(event.affiliate_id)
-        .bind(&event.actor)
-        .bind(&event.kind)
-        .bind(&event.ip)
-        .bind(&event.user_agent)
-        .bind(&event.case_number)
-        .bind(&event.reason)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        insert_event(&self.pool, event, now).await
     }
 
     async fn events_of(&self, affiliate_id: i64, limit: u32) -> Result<Vec<EventRecord>, StoreError> {
@@ -417,4 +420,27 @@ pub(super) fn event_record(r: &DbRow) -> Result<EventRecord, sqlx::Error> {
         case_number: r.try_get("case_number")?,
         reason: r.try_get("reason")?,
     })
+}
+
+/// Appends `event` to the audit trail, through the pool or inside a transaction.
+pub(super) async fn insert_event<'c>(
+    db: impl sqlx::Executor<'c, Database = Db>,
+    event: &NewEvent,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO security_events (at, affiliate_id, actor, kind, ip, user_agent, case_number, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(to_millis(at))
+    .bind(event.affiliate_id)
+    .bind(&event.actor)
+    .bind(&event.kind)
+    .bind(&event.ip)
+    .bind(&event.user_agent)
+    .bind(&event.case_number)
+    .bind(&event.reason)
+    .execute(db)
+    .await?;
+    Ok(())
 }

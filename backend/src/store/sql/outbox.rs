@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::Backend;
+use super::{Backend, Db};
 use crate::{
     clock::{from_millis, to_millis},
     mail::OutgoingMail,
@@ -17,20 +17,7 @@ type DevRow = (i64, String, String, String, Option<String>, i64);
 #[async_trait]
 impl OutboxStore for Backend {
     async fn enqueue_mail(&self, mail: &OutgoingMail, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        let now = to_millis(now);
-        let id = sqlx::query_scalar(
-            "INSERT INTO outbox (recipient, subject, text_body, html_body, created_at, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(mail.to.as_str())
-        .bind(&mail.subject)
-        .bind(&mail.text)
-        .bind(mail.html.as_deref())
-        .bind(now)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(id)
+        insert_mail(&self.pool, mail, now).await
     }
 
     async fn claim_due_mail(
@@ -170,4 +157,26 @@ pub(super) async fn purge(pool: &super::DbPool, now: i64) -> Result<u64, StoreEr
         .execute(pool)
         .await?;
     Ok(done.rows_affected())
+}
+
+/// Queues `mail` to be sent now, through the pool or inside a transaction; returns its id.
+pub(super) async fn insert_mail<'c>(
+    db: impl sqlx::Executor<'c, Database = Db>,
+    mail: &OutgoingMail,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let now = to_millis(now);
+    let id = sqlx::query_scalar(
+        "INSERT INTO outbox (recipient, subject, text_body, html_body, created_at, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(mail.to.as_str())
+    .bind(&mail.subject)
+    .bind(&mail.text)
+    .bind(mail.html.as_deref())
+    .bind(now)
+    .bind(now)
+    .fetch_one(db)
+    .await?;
+    Ok(id)
 }

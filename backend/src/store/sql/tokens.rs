@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::Backend;
+use super::{Backend, Db};
 use crate::{
     clock::to_millis,
     store::{StoreError, TokenRecord, TokenStore},
@@ -16,17 +16,7 @@ impl TokenStore for Backend {
         record: &TokenRecord,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO tokens (hash, purpose, subject, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(hash.as_hex())
-        .bind(&record.purpose)
-        .bind(&record.subject)
-        .bind(to_millis(now))
-        .bind(to_millis(record.expires_at))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        insert_token(&self.pool, hash, record, now).await
     }
 
     async fn consume_token(
@@ -84,4 +74,24 @@ impl TokenStore for Backend {
         .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// Stores a token's hash, through the pool or inside a transaction.
+pub(super) async fn insert_token<'c>(
+    db: impl sqlx::Executor<'c, Database = Db>,
+    hash: &HashedToken,
+    record: &TokenRecord,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO tokens (hash, purpose, subject, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(hash.as_hex())
+    .bind(&record.purpose)
+    .bind(&record.subject)
+    .bind(to_millis(now))
+    .bind(to_millis(record.expires_at))
+    .execute(db)
+    .await?;
+    Ok(())
 }
