@@ -363,6 +363,14 @@ async fn consistent_cases(db: &clave_backend::testing::TestDb) -> Vec<String> {
     let numbers: Vec<String> = cases.into_iter().map(|(n, _)| n).collect();
     let expected: Vec<String> = (1..=last).map(|n| format!("VV-{}-{n:06}", number_year(&numbers))).collect();
     assert_eq!(numbers, expected, "numbers without gaps or repeats");
+    let receipts: Vec<(String,)> =
+        db.rows("SELECT subject FROM outbox WHERE subject LIKE 'Clave IESS: recibimos su trámite %'").await;
+    assert_eq!(receipts.len(), numbers.len(), "every case has its receipt, and only cases: {receipts:?}");
+    let events: Vec<(Option<String>,)> = db
+        .rows("SELECT case_number FROM security_events WHERE kind = 'ventanilla_filed' ORDER BY case_number")
+        .await;
+    let events: Vec<String> = events.into_iter().filter_map(|e| e.0).collect();
+    assert_eq!(events, numbers, "every case has its filing event");
     numbers
 }
 

@@ -5,7 +5,8 @@ use clave_domain::{
     ventanilla::{CaseNumber, CaseStatus, DocumentKind, RequestType, Slot},
 };
 
-use super::StoreError;
+use super::{NewEvent, StoreError};
+use crate::mail::OutgoingMail;
 
 /// A case to file, with its checked documents.
 #[derive(Clone)]
@@ -18,6 +19,11 @@ pub struct NewCase<'a> {
     pub contact_email: &'a Email,
     pub description: &'a str,
     pub documents: &'a [(Slot, DocumentKind, Vec<u8>)],
+    /// The filing's audit event, written with the case under its number.
+    pub event: &'a NewEvent,
+    /// The receipt for the contact email, given the case's number, queued with the case: a case
+    /// is never filed without it.
+    pub receipt: &'a (dyn Fn(&CaseNumber) -> OutgoingMail + Send + Sync),
 }
 
 /// One stored document, without its bytes.

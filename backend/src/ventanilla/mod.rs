@@ -239,6 +239,11 @@ impl Ventanilla {
         let now = self.clock.now();
         let affiliate_id = self.store.affiliate_row(id).await?;
         let year = self.clock.institute_day().year();
+        let mut event = NewEvent::new(EventKind::VentanillaFiled, ACTOR_AFFILIATE, client);
+        event.affiliate_id = affiliate_id;
+        let receipt = |number: &CaseNumber| {
+            mails::received(&self.settings, filing.contact_email.clone(), number, filing.request_type)
+        };
         let case = NewCase {
             year,
             request_type: filing.request_type,
@@ -247,15 +252,11 @@ impl Ventanilla {
             contact_email: &filing.contact_email,
             description: &filing.description,
             documents: &filing.documents,
+            event: &event,
+            receipt: &receipt,
         };
         let number = self.store.insert_case(&case, now).await?;
-        let mut event =
-            NewEvent::new(EventKind::VentanillaFiled, ACTOR_AFFILIATE, client).case(number.as_str());
-        event.affiliate_id = affiliate_id;
-        self.store.append_event(&event, now).await?;
-        self.mailer
-            .queue(mails::received(&self.settings, filing.contact_email, &number, filing.request_type))
-            .await?;
+        self.mailer.wake_sender();
         tracing::info!(case = %number, "ventanilla case filed");
         Ok(number)
     }

@@ -8,6 +8,7 @@ use super::*;
 use crate::{
     Services,
     clock::ManualClock,
+    mail::OutgoingMail,
     test_support::{World, cheap_hashing, ident},
 };
 
@@ -140,6 +141,13 @@ async fn a_case_and_its_documents_are_stored_all_or_nothing() {
     let email = Email::parse(CONTACT).expect("email");
     let twice =
         [(Slot::CedulaAnverso, DocumentKind::Pdf, pdf()), (Slot::CedulaAnverso, DocumentKind::Pdf, pdf())];
+    let event = NewEvent { kind: "ventanilla_filed".into(), actor: "afiliado".into(), ..NewEvent::default() };
+    let receipt = |number: &CaseNumber| OutgoingMail {
+        to: email.clone(),
+        subject: format!("Trámite {number}"),
+        text: String::new(),
+        html: None,
+    };
     let case = NewCase {
         year: 2026,
         request_type: RequestType::Desbloqueo,
@@ -148,16 +156,26 @@ async fn a_case_and_its_documents_are_stored_all_or_nothing() {
         contact_email: &email,
         description: "x",
         documents: &twice,
+        event: &event,
+        receipt: &receipt,
+    };
+    let filed = || async {
+        (
+            count(&world, "ventanilla_cases").await,
+            count(&world, "ventanilla_documents").await,
+            count(&world, "security_events").await,
+            world.mails().await.into_iter().map(|(_, subject, _)| subject).collect::<Vec<_>>(),
+        )
     };
     assert!(world.store.insert_case(&case, world.clock.now()).await.is_err(), "the second document fails");
-    assert_eq!(
-        (count(&world, "ventanilla_cases").await, count(&world, "ventanilla_documents").await),
-        (0, 0)
-    );
+    assert_eq!(filed().await, (0, 0, 0, vec![]), "no case, no event, no receipt");
     let once = &twice[..1];
     let number =
         world.store.insert_case(&NewCase { documents: once, ..case }, world.clock.now()).await.expect("db");
     assert_eq!(number.as_str(), "VV-2026-000001", "the failed filing used no number");
+    assert_eq!(filed().await, (1, 1, 1, vec!["Trámite VV-2026-000001".to_owned()]));
+    let event: Option<String> = world.db.scalar("SELECT case_number FROM security_events").await;
+    assert_eq!(event.as_deref(), Some("VV-2026-000001"), "the event names the case");
 }
 
 #[tokio::test]

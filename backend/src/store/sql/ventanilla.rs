@@ -9,7 +9,7 @@ use sqlx::Row as _;
 use super::{Backend, DbRow, corrupt};
 use crate::{
     clock::{from_millis, to_millis},
-    store::{CaseRecord, CaseSummary, DocumentMeta, NewCase, StoreError, VentanillaStore},
+    store::{CaseRecord, CaseSummary, DocumentMeta, NewCase, NewEvent, StoreError, VentanillaStore},
 };
 
 /// A stored value that no longer parses (edited by hand): reported as a decode error.
@@ -29,8 +29,8 @@ fn summary_from(row: &DbRow) -> Result<CaseSummary, StoreError> {
 
 #[async_trait]
 impl VentanillaStore for Backend {
-    async fn insert_case(&self, case: &NewCase<'_>, now: DateTime<Utc>) -> Result<CaseNumber, StoreError> {
-        let now = to_millis(now);
+    async fn insert_case(&self, case: &NewCase<'_>, at: DateTime<Utc>) -> Result<CaseNumber, StoreError> {
+        let now = to_millis(at);
         let mut tx = self.pool.begin().await?;
         // A write first, so the transaction holds the write lock from its first statement.
         let sequence: i64 = sqlx::query_scalar(
@@ -67,6 +67,9 @@ impl VentanillaStore for Backend {
             .execute(&mut *tx)
             .await?;
         }
+        let event = NewEvent { case_number: Some(number.as_str().to_owned()), ..case.event.clone() };
+        super::accounts::insert_event(&mut *tx, &event, at).await?;
+        super::outbox::insert_mail(&mut *tx, &(case.receipt)(&number), at).await?;
         tx.commit().await?;
         Ok(number)
     }
