@@ -121,10 +121,15 @@ pub async fn rate_limit(services: &Services, subject: Option<Subject<'_>>) -> Re
 /// after it began (DESIGN §5.1): the step reads and writes more for a number with a clave, and
 /// that must not show in how long it takes. Only the wait is added; a slower step is not cut.
 pub async fn at_even_pace<T>(services: &Services, step: impl std::future::Future<Output = T>) -> T {
-    let answer_at = tokio::time::Instant::now() + services.settings.security.identification_min_time;
+    let answer_at = even_pace_from_now(services);
     let answer = step.await;
     tokio::time::sleep_until(answer_at).await;
     answer
+}
+
+/// The least instant at which an identification step beginning now may answer.
+pub fn even_pace_from_now(services: &Services) -> tokio::time::Instant {
+    tokio::time::Instant::now() + services.settings.security.identification_min_time
 }
 
 /// Step 1 of every public flow: the identification and the "No soy un robot" proof, each problem

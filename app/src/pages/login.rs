@@ -47,10 +47,11 @@ mod imp {
     use secrecy::SecretString;
 
     use super::*;
-    use crate::server::{client_info, cookies, rate_limit, services};
+    use crate::server::{client_info, cookies, even_pace_from_now, rate_limit, services};
 
     pub async fn log_in(identification: String, password: String) -> Result<LoginReply, AppError> {
         let services = services()?;
+        let refuse_at = even_pace_from_now(&services);
         let mut problems = Vec::new();
         let id = Identification::parse(&identification)
             .map_err(|e| problems.push(FieldProblem::new("identification", e.message_es(), e.message_en())))
@@ -76,6 +77,9 @@ mod imp {
                 LoginReply::LoggedIn
             }
             LoginOutcome::Refused => {
+                // A wrong clave writes the failure, an unknown number writes nothing: every
+                // refusal waits out the same least time (DESIGN §5.1). A login need not wait.
+                tokio::time::sleep_until(refuse_at).await;
                 LoginReply::Refused { max_failures: services.settings.login.max_failures }
             }
         })

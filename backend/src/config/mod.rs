@@ -96,9 +96,9 @@ pub struct SecuritySettings {
     /// Key for captcha signatures, image decoys and signed cookies (≥ 32 bytes). When absent one
     /// is generated once and kept in the database, so every instance shares it.
     pub secret_key: Option<SecretString>,
-    /// The least time an identification step takes to answer (DESIGN §5.1): the work it does
-    /// differs between a number with a clave and one without, this time does not. Longer than
-    /// the slowest of those steps.
+    /// The least time an identification step, or a login refusal, takes to answer (DESIGN §5.1):
+    /// the work it does differs between a number with a clave and one without, this time does
+    /// not. Longer than the slowest of those steps (a refusal includes an argon2 verification).
     #[serde(with = "humantime_serde")]
     pub identification_min_time: Duration,
 }

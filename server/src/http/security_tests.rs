@@ -11,9 +11,10 @@
 //!    differ between any two people by design). The people are then shown to be what they claim
 //!    (a login, a locked refusal, blocked answers), and the outbox to hold mail only for those
 //!    with a clave. Time: `identification_steps_take_the_same_time_for_unknown_known_locked_and_blocked_numbers`
-//!    measures the median of paired ratios over interleaved rounds. The steps do more work for a
-//!    number with a clave (the unlock request took 1.5–2.3x and recovery step 1 1.15–1.2x the
-//!    unknown's time before `security.identification_min_time` evened them out).
+//!    measures the median of paired ratios over interleaved rounds, for those steps and the login
+//!    refusal. The steps do more work for a number with a clave (the unlock request took 1.5–2.3x
+//!    and recovery step 1 1.15–1.2x the unknown's time, and a wrong clave writes its failure)
+//!    before `security.identification_min_time` evened them out.
 //! 2. **CSRF (§5.8).** Every server function the router registers (the list is checked against
 //!    `server_fn_paths`) refuses a foreign origin, `null`, a look-alike host and a missing
 //!    `Origin` with 403 and no cookie, and nothing in any table changes; the same well-formed calls
@@ -632,17 +633,28 @@ async fn identification_steps_take_the_same_time_for_unknown_known_locked_and_bl
         .await
         .expect("lock");
     app.block(JOSE).await;
-    let steps = ["/api/generar/buscar", "/api/recuperar/buscar", "/api/desbloquear/solicitar"];
+    let steps =
+        ["/api/generar/buscar", "/api/recuperar/buscar", "/api/desbloquear/solicitar", "/api/ingresar"];
     let mut ratios: BTreeMap<(&str, &str), Vec<f64>> = BTreeMap::new();
     for round in 0..TIMING_ROUNDS {
+        // María's wrong logins are counted, never enough to lock her.
+        app.db
+            .execute(&format!(
+                "UPDATE security_profiles SET unknown_failures = 0 WHERE id_number = '{MARIA}'"
+            ))
+            .await
+            .expect("reset");
         for path in steps {
             let mut fastest = [f64::MAX; PEOPLE.len()];
             for _ in 0..TIMING_TRIES {
                 // A different person goes first in each round.
                 for k in 0..PEOPLE.len() {
                     let i = (k + round) % PEOPLE.len();
-                    let captcha = app.captcha();
-                    let body = form(&[("identification", PEOPLE[i].1), ("captcha", &captcha)]);
+                    let body = if path == "/api/ingresar" {
+                        form(&[("identification", PEOPLE[i].1), ("password", WRONG_PASSWORD)])
+                    } else {
+                        form(&[("identification", PEOPLE[i].1), ("captcha", &app.captcha())])
+                    };
                     let started = std::time::Instant::now();
                     let answer = app.call(path, FORM, body, None).await;
                     fastest[i] = fastest[i].min(started.elapsed().as_secs_f64());
