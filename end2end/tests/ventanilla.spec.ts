@@ -142,6 +142,10 @@ test('a Ventanilla unlock: filed with a JPG and a PDF, approved by an agent, fin
   await desk.getByLabel('Motivo de la decisión').fill('Documentos legibles; la selfie coincide con la cédula.');
   await desk.getByRole('button', { name: 'Aprobar' }).click();
   await expect(desk.getByText('Aprobado', { exact: true })).toBeVisible();
+  // Loaded directly (a reload, a bookmark), the case page hydrates and reads the case again.
+  await desk.reload();
+  await waitForHydration(desk);
+  await expect(desk.getByText('Aprobado', { exact: true })).toBeVisible();
 
   // The person is told, and finishes online with a new clave.
   await expect(async () => {

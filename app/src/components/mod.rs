@@ -7,6 +7,7 @@ pub mod form;
 pub mod fragment;
 pub mod identification;
 pub mod image_picker;
+pub mod in_browser;
 pub mod keyboard;
 pub mod layout;
 pub mod password;

@@ -11,7 +11,7 @@ use super::{
     document_path,
 };
 use crate::{
-    components::{failure::FailureAlert, field::FieldError, wizard::StepHeading},
+    components::{failure::FailureAlert, field::FieldError, in_browser::InBrowser, wizard::StepHeading},
     i18n::{Locale, t, t_string, use_i18n},
     pages::staff::{layout::StaffLayout, paths},
 };
@@ -27,7 +27,9 @@ pub fn QueueCase() -> impl IntoView {
         <StaffLayout>
             <p><A href=paths::QUEUE>{t!(i18n, queue_back)}</A></p>
             <h1>{t!(i18n, queue_case_title)}" "{number}</h1>
-            <CaseLoader number=Signal::derive(number) />
+            <InBrowser>
+                <CaseLoader number=Signal::derive(number) />
+            </InBrowser>
         </StaffLayout>
     }
 }

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use super::api::{QueueRow, queue_cases};
 use crate::{
-    components::failure::FailureAlert,
+    components::{failure::FailureAlert, in_browser::InBrowser},
     i18n::{Locale, t, t_string, use_i18n},
     pages::staff::{layout::StaffLayout, paths},
 };
@@ -28,22 +28,24 @@ pub(super) fn age_text(i18n: I18nContext<Locale>, minutes: i64) -> String {
 #[component]
 pub fn Queue() -> impl IntoView {
     let i18n = use_i18n();
-    // Loaded by the browser, like a case: a second resource resolved on the server inside the
-    // layout's `Suspense` now and then left the server-rendered page unfinished forever (a race
-    // in leptos's nested `Suspense`, seen under load on PostgreSQL; cf. leptos#4851).
-    let cases = LocalResource::new(queue_cases);
     view! {
         <Title text=move || t_string!(i18n, queue_title) />
         <StaffLayout>
             <h1>{t!(i18n, queue_title)}</h1>
-            <QueueTable cases=cases />
+            <InBrowser>
+                <QueueTable />
+            </InBrowser>
         </StaffLayout>
     }
 }
 
 #[component]
-fn QueueTable(cases: LocalResource<Result<Vec<QueueRow>, crate::error::AppError>>) -> impl IntoView {
+fn QueueTable() -> impl IntoView {
     let i18n = use_i18n();
+    // Loaded by the browser, like a case: a second resource resolved on the server inside the
+    // layout's `Suspense` now and then left the server-rendered page unfinished forever (a race
+    // in leptos's nested `Suspense`, seen under load on PostgreSQL; cf. leptos#4851).
+    let cases = LocalResource::new(queue_cases);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
