@@ -528,8 +528,7 @@ async fn a_lock_cut_short_by_a_sigkill_is_never_left_without_its_email() {
     let address = server.address.clone();
     let fifth = tokio::spawn(async move { wrong_login(&address).await });
     eventually(Duration::from_secs(10), "the fifth failure waits for the outbox", || async {
-        count(&db, "SELECT COUNT(*) FROM pg_locks WHERE NOT granted AND relation = 'outbox'::regclass").await
-            == 1
+        count(&db, support::WAITING_OUTBOX_INSERTS).await == 1
     })
     .await;
     let locked = "SELECT COUNT(*) FROM security_profiles WHERE unknown_locked_at IS NOT NULL";

@@ -15,9 +15,8 @@
 //!   and the wizard, the session and the login counter go on from where they were.
 //! - Through a network partition (the link silent, nothing closed), new requests do not hang:
 //!   they answer 503 within the acquire timeout (pages too: their status waits for their data),
-//!   and service resumes when the partition heals. Not so for a query already sent when the
-//!   partition starts: there is no statement timeout, so that request waits until the link heals
-//!   or TCP gives up.
+//!   and service resumes when the partition heals. A query already sent when the partition
+//!   starts is cut off at `server.request_timeout`: that request answers 503 too.
 //!
 //! These tests need a database *server*: they run in the PostgreSQL pass of the test command
 //! (`scripts/with-postgres.sh cargo test …`, which sets `CLAVE_TEST_POSTGRES_URL`) and are skipped,
@@ -231,6 +230,67 @@ async fn through_a_network_partition_requests_answer_503_in_bounded_time_and_ser
     assert_eq!(written(&db).await, before, "nothing was written during the partition");
     let reply = server.form("/api/generar/buscar", &search, None).await;
     assert!(reply.cookie("clave_generar").is_some(), "a flow opens again: {}", reply.body);
+}
+
+/// A query already sent when the link goes silent: the database answers, nothing gets through.
+/// The unlock request waits on the database side (the test holds the outbox locked), the link
+/// goes silent, the lock is released: without a deadline the request would wait for TCP to give
+/// up. It is answered 503 at `server.request_timeout` (3 s here), and service resumes when the
+/// link heals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_in_flight_when_the_link_goes_silent_is_answered_503_at_the_request_timeout() {
+    let Some(server_url) = postgres("in flight") else { return };
+    let db = database().await;
+    give_clave(&db, MARIA).await;
+    let (_, upstream) = through_port(&server_url, 0);
+    let forwarder = Forwarder::start(upstream).await;
+    let (url, _) = through_port(&db.url(), forwarder.port);
+    let server = Server::start(&url, &[("CLAVE_SERVER__REQUEST_TIMEOUT", "3s")]);
+    let other = sqlx::PgPool::connect(&db.url()).await.expect("a direct connection");
+    let mut held = other.begin().await.expect("begin");
+    sqlx::query("LOCK TABLE outbox IN EXCLUSIVE MODE").execute(&mut *held).await.expect("lock the outbox");
+
+    let captcha = server.captcha().await;
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("identification", MARIA), ("captcha", captcha.as_str())])
+        .finish();
+    let address = server.address.clone();
+    let started = Instant::now();
+    let request = tokio::spawn(async move {
+        support::send(
+            &address,
+            "POST",
+            "/api/desbloquear/solicitar",
+            &support::form_headers(None),
+            body.into_bytes(),
+        )
+        .await
+    });
+    eventually(Duration::from_secs(5), "the unlock request waits for the outbox", || async {
+        db.scalar::<i64>(support::WAITING_OUTBOX_INSERTS).await == 1
+    })
+    .await;
+    forwarder.silence();
+    held.rollback().await.expect("release the outbox");
+    let reply = tokio::time::timeout(Duration::from_secs(10), request)
+        .await
+        .expect("answered while the link is still silent")
+        .expect("task")
+        .expect("an answer");
+    eprintln!("in flight: {} after {:?}", reply.status, started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(6), "answered at the deadline: {:?}", started.elapsed());
+    assert_unavailable_function("the unlock request in flight", &reply);
+
+    forwarder.restore();
+    eventually(Duration::from_secs(15), "/health is 200 again", || async {
+        server.get("/health").await.status == 200
+    })
+    .await;
+    let captcha = server.captcha().await;
+    let again = server
+        .form("/api/desbloquear/solicitar", &[("identification", MARIA), ("captcha", &captcha)], None)
+        .await;
+    assert_eq!(again.json(), json!("Sent"), "{}", again.body);
 }
 
 /// The nearest SQLite fault: another process (a backup, a `sqlite3` shell) holds the file's

@@ -73,6 +73,11 @@ pub struct ServerSettings {
     /// machine). Only from these peers is the client address read from `X-Forwarded-For`; from
     /// anyone else that header is ignored, so a client cannot choose its own address.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The longest a request may take to be answered; past it, 503 with `Retry-After` (a query
+    /// sent just before the database link went silent would otherwise wait for TCP, minutes).
+    /// The Ventanilla upload is exempt: its body alone may take that long on a slow phone.
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -328,6 +333,7 @@ impl Default for ServerSettings {
             body_limit_bytes: 64 * 1024,
             seed_demo: true,
             trusted_proxies: Vec::new(),
+            request_timeout: Duration::from_secs(20),
         }
     }
 }

@@ -95,6 +95,14 @@ fn identification_steps_keep_a_least_time() {
 }
 
 #[test]
+fn the_request_timeout_must_outlast_the_identification_least_time() {
+    let settings = from_toml("[server]\nrequest_timeout = \"3s\"").expect("valid");
+    assert_eq!(settings.server.request_timeout, std::time::Duration::from_secs(3));
+    let err = from_toml("[server]\nrequest_timeout = \"200ms\"").expect_err("must fail");
+    assert!(err.to_string().contains("server.request_timeout"), "{err}");
+}
+
+#[test]
 fn a_base_url_with_a_path_is_refused() {
     let err = from_toml("[server]\nbase_url = \"https://clave.example.ec/app\"").expect_err("must fail");
     assert!(err.to_string().contains("server.base_url"), "{err}");

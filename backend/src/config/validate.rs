@@ -75,6 +75,11 @@ impl Settings {
         }
 
         c.positive(self.security.identification_min_time, "security.identification_min_time");
+        c.require(
+            self.server.request_timeout > self.security.identification_min_time,
+            "server.request_timeout",
+            "debe ser mayor que security.identification_min_time",
+        );
 
         c.require(
             self.mail.from.parse::<lettre::message::Mailbox>().is_ok(),

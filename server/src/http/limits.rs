@@ -39,7 +39,7 @@ impl BodyLimits {
     }
 }
 
-fn is_upload(path: &str) -> bool {
+pub(super) fn is_upload(path: &str) -> bool {
     path == <app::pages::ventanilla::api::FileCase as leptos::server_fn::ServerFn>::PATH
 }
 

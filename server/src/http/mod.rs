@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, static assets, `/health`, `/metrics`,
 //! and the protections every response passes through.
 
+mod deadline;
 mod documents;
 mod limits;
 mod ops;
@@ -50,6 +51,10 @@ pub fn router(services: Services, leptos: LeptosOptions, metrics: PrometheusHand
         })
         .nest_service("/pkg", ServeDir::new(pkg_dir))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn_with_state(
+            deadline::Deadline(settings.server.request_timeout),
+            deadline::enforce,
+        ))
         .layer(middleware::from_fn_with_state(origin::Policy::from_settings(&settings), origin::enforce))
         .layer(middleware::from_fn_with_state(limits::BodyLimits::from_settings(&settings), limits::enforce))
         .layer(CompressionLayer::new())

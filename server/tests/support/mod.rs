@@ -278,6 +278,12 @@ fn dechunk(mut body: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// PostgreSQL: how many statements queueing a mail wait for a lock on the outbox (a test holding
+/// it locked sees its request arrive there; the mail sender's claims, which wait too, are not
+/// counted).
+pub const WAITING_OUTBOX_INSERTS: &str = "SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+     WHERE NOT l.granted AND l.relation = 'outbox'::regclass AND a.query LIKE 'INSERT INTO outbox%'";
+
 /// Polls `check` every 50 ms until it is true, for at most `limit`.
 pub async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F)
 where
