@@ -14,7 +14,7 @@ use secrecy::SecretString;
 use super::*;
 use crate::{
     clock::ManualClock,
-    store::{ActivationLink, AttemptCount, NewProfile, ProfileCreation, StoredFlow},
+    store::{ActivationLink, AttemptCount, NewProfile, ProfileCreation},
     test_support::{World, ident},
     tokens::PlainToken,
 };
@@ -70,18 +70,7 @@ impl Harness {
         let (store, now) = (&self.world.store, self.world.clock.now());
         let affiliate = store.find_affiliate(&ident(id)).await.expect("db").expect("demo person");
         // A profile is created from a live link and flow, as the activation does.
-        let flow = FlowId::generate().hash();
-        let stored = StoredFlow {
-            kind: "generation".into(),
-            step: "email-sent".into(),
-            state: "{}".into(),
-            version: 0,
-            expires_at: now + chrono::Duration::hours(1),
-        };
-        store.insert_flow(&flow, &stored, now).await.expect("flow");
-        let token = crate::tokens::issue(&**store, "test", &flow.as_hex(), Duration::from_secs(60), now)
-            .await
-            .expect("token");
+        let (token, flow) = crate::testing::live_link(&**store, "test", now).await;
         let mut answers = Vec::new();
         for (question, registered, _) in ANSWERS {
             let normal = clave_domain::normalize_answer(registered);
