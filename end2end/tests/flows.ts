@@ -97,7 +97,10 @@ export async function linkFromMailbox(page: Page, email: string, path: string): 
   await expect(async () => {
     await page.goto('/dev/correo');
     const mail = page.getByRole('article').filter({ hasText: email }).filter({ hasText: path }).first();
-    href = (await mail.getByRole('link').filter({ hasText: path }).first().getAttribute('href')) ?? '';
+    // A short wait: the page does not refresh itself, so a mail delivered just after it loaded
+    // is only seen by the next try (without one, the first try waited on it past the deadline).
+    const link = mail.getByRole('link').filter({ hasText: path }).first();
+    href = (await link.getAttribute('href', { timeout: 1_000 })) ?? '';
     expect(href).toContain(`${path}#`);
   }).toPass({ timeout: 15_000 });
   return href;
