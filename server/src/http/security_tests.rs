@@ -533,8 +533,9 @@ const PEOPLE: [(&str, &str); 5] = [
     ("registered, no clave", CARLOS),
 ];
 
-#[tokio::test]
-async fn identification_steps_answer_byte_for_byte_the_same_for_unknown_known_locked_and_blocked_numbers() {
+/// The app with [`PEOPLE`] as they claim to be: María with a clave, Rosa's clave locked, José's
+/// generation and recovery blocked; the unknown number and Carlos (no clave) need nothing.
+async fn people() -> TestApp {
     let app = app().await;
     app.with_clave(MARIA).await;
     app.with_clave(ROSA).await;
@@ -543,6 +544,12 @@ async fn identification_steps_answer_byte_for_byte_the_same_for_unknown_known_lo
         .await
         .expect("lock");
     app.block(JOSE).await;
+    app
+}
+
+#[tokio::test]
+async fn identification_steps_answer_byte_for_byte_the_same_for_unknown_known_locked_and_blocked_numbers() {
+    let app = people().await;
     let case = app.file_case("Mi clave está bloqueada").await;
 
     let form_steps = ["/api/generar/buscar", "/api/recuperar/buscar", "/api/desbloquear/solicitar"];
@@ -625,14 +632,7 @@ const TIMING_TRIES: usize = 2;
 
 #[tokio::test]
 async fn identification_steps_take_the_same_time_for_unknown_known_locked_and_blocked_numbers() {
-    let app = app().await;
-    app.with_clave(MARIA).await;
-    app.with_clave(ROSA).await;
-    app.db
-        .execute(&format!("UPDATE security_profiles SET locked_at = 1 WHERE id_number = '{ROSA}'"))
-        .await
-        .expect("lock");
-    app.block(JOSE).await;
+    let app = people().await;
     let steps =
         ["/api/generar/buscar", "/api/recuperar/buscar", "/api/desbloquear/solicitar", "/api/ingresar"];
     let mut ratios: BTreeMap<(&str, &str), Vec<f64>> = BTreeMap::new();
