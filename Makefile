@@ -2,13 +2,17 @@
 #   make run    install what is missing, build, and serve Clave on http://127.0.0.1:3000
 #   make test   install what is missing, then every check and test (what CI runs)
 
+# The release site: every bundle file is also written brotli- and gzip-compressed, for the server
+# to send as it is (docs/performance.md).
+RELEASE := --release --precompress
+
 # wasm-opt (npm package binaryen) is used by cargo-leptos for release builds.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: run test tools tools-test fmt lint rust-test fuzz-short fuzz build e2e watch
 
 run: tools
-	cargo leptos serve --release
+	cargo leptos serve $(RELEASE)
 
 test: tools-test fmt lint rust-test fuzz-short build e2e
 
@@ -40,7 +44,7 @@ fuzz:
 	scripts/fuzz.sh 600
 
 build:
-	cargo leptos build --release
+	cargo leptos build $(RELEASE)
 
 e2e:
 	cd end2end && npx playwright test

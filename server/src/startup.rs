@@ -46,6 +46,13 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let mut leptos =
         leptos::config::get_configuration(None).context("configuración de Leptos")?.leptos_options;
     leptos.site_addr = settings.server.listen;
+    // The release build names the bundle's files after their content and lists the hashes in
+    // `hash.txt` beside this binary; cargo-leptos says so in `LEPTOS_HASH_FILES` only when it
+    // starts the server itself.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        leptos.hash_files =
+            std::env::current_exe().is_ok_and(|exe| exe.with_file_name(&*leptos.hash_file).is_file());
+    }
     let app = crate::http::router(services, leptos, crate::telemetry::metrics());
 
     let listener = tokio::net::TcpListener::bind(settings.server.listen)

@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, static assets, `/health`, `/metrics`,
 //! and the protections every response passes through.
 
+mod assets;
 mod deadline;
 mod documents;
 mod limits;
@@ -14,7 +15,7 @@ use clave_backend::Services;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes as _, file_and_error_handler_with_context, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
-use tower_http::{compression::CompressionLayer, services::ServeDir, trace::TraceLayer};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -49,7 +50,7 @@ pub fn router(services: Services, leptos: LeptosOptions, metrics: PrometheusHand
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        .nest_service("/pkg", assets::service(pkg_dir, leptos.hash_files))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(
             deadline::Deadline(settings.server.request_timeout),
