@@ -162,6 +162,34 @@ pub async fn identify(
     Ok(id.filter(|_| problems.is_empty()).ok_or(problems))
 }
 
+/// Step 1 of the generation and of the recovery, at the even pace of every identification step:
+/// [`identify`], then `start` opens the flow for the number, and the flow is kept in `cookie`.
+/// Bad input comes back as the problems at their fields, and nothing is started.
+pub async fn open_flow<View>(
+    identification: &str,
+    captcha: &str,
+    cookie: &'static str,
+    start: impl AsyncFnOnce(
+        &Services,
+        &clave_domain::Identification,
+    ) -> Result<
+        (clave_backend::flows::FlowId, View),
+        clave_backend::generation::ServiceError,
+    >,
+) -> Result<Result<View, Vec<clave_domain::FieldProblem>>, AppError> {
+    let services = services()?;
+    at_even_pace(&services, async {
+        let id = match identify(&services, identification, captcha).await? {
+            Ok(id) => id,
+            Err(problems) => return Ok(Err(problems)),
+        };
+        let (flow, view) = start(&services, &id).await?;
+        cookies::set(cookie, flow.expose(), None, services.settings.served_over_tls());
+        Ok(Ok(view))
+    })
+    .await
+}
+
 /// The staff member of this request, checked on the server (DESIGN §3): every staff server
 /// function calls this first. No live staff session → [`AppError::StaffSessionEnded`]; a role
 /// without the permission → [`AppError::Forbidden`]. An affiliate's session never counts.

@@ -130,17 +130,14 @@ mod imp {
     }
 
     pub async fn search(identification: String, captcha: String) -> Result<Reply, AppError> {
-        let services = services()?;
-        crate::server::at_even_pace(&services, async {
-            let id = match crate::server::identify(&services, &identification, &captcha).await? {
-                Ok(id) => id,
-                Err(problems) => return Ok(Reply::Invalid(problems)),
-            };
-            let (flow, view) = services.recovery.start(&id).await?;
-            cookies::set(COOKIE, flow.expose(), None, secure(&services));
-            Ok(Reply::Step(RecStep::Challenge { view, retry: None }))
+        let opened = crate::server::open_flow(&identification, &captcha, COOKIE, async |services, id| {
+            services.recovery.start(id).await
         })
-        .await
+        .await?;
+        Ok(match opened {
+            Ok(view) => Reply::Step(RecStep::Challenge { view, retry: None }),
+            Err(problems) => Reply::Invalid(problems),
+        })
     }
 
     pub async fn answer_challenge(
