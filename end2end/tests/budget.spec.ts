@@ -44,7 +44,6 @@ for (const path of PUBLIC_PAGES) {
       sizes[asset] = Number(response.headers()['content-length']);
     }
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-    info.annotations.push({ type: 'bytes', description: `${path}: ${total} (${JSON.stringify(sizes)})` });
     console.log(`bundle ${path} ${total}`);
     expect(Object.keys(sizes).some((a) => a.endsWith('.wasm')), 'the page loads its wasm').toBe(true);
     expect(total, `${path}: ${JSON.stringify(sizes)}`).toBeLessThanOrEqual(BUDGET_KB * 1000);
