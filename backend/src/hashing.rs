@@ -1,16 +1,24 @@
-//! argon2id (DESIGN §5.2) off the async threads and bounded: at most `max_concurrent` hashes run
-//! on the blocking pool, at most `max_waiting` requests wait for one, and nobody waits longer
-//! than `max_wait`. Past that the caller gets [`HashError::Busy`] and answers 503 + `Retry-After`
-//! instead of queueing without bound.
+//! argon2id (DESIGN §5.2) off the async threads and bounded: at most `max_concurrent` hashes run,
+//! at most `max_waiting` requests wait for one, and nobody waits longer than `max_wait`. Past that
+//! the caller gets [`HashError::Busy`] and answers 503 + `Retry-After` instead of queueing without
+//! bound. A request whose hash is its main work (a login) takes its [`Place`] in that line first,
+//! before it reads or writes the database: the excess of a burst is refused without touching it.
+//!
+//! The hashes run on threads of their own, one per slot, at a lower CPU priority (nice 10 on Linux)
+//! than the threads that answer requests: when logins saturate the CPU, pages,
+//! `/health` and the 503s of the excess are still answered at once, and argon2 takes every cycle
+//! left over (docs/performance.md). Each of those threads keeps its argon2 memory (19 MiB) from one
+//! hash to the next instead of allocating it for every login: the resident memory stays at one
+//! block per slot.
 
-use std::{sync::Arc, time::Duration};
+use std::{cell::RefCell, sync::Arc, time::Duration};
 
 use argon2::{
-    Algorithm, Argon2, Params, PasswordHash, PasswordVerifier as _, Version,
-    password_hash::{PasswordHasher as _, SaltString, rand_core::OsRng},
+    Algorithm, Argon2, Block, Params, PasswordHash, Version,
+    password_hash::{self, Output, ParamsString, PasswordHasher as _, SaltString, rand_core::OsRng},
 };
 use secrecy::{ExposeSecret as _, SecretString};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::HashingSettings;
 
@@ -30,10 +38,17 @@ pub struct PasswordHasher {
     inner: Arc<Inner>,
 }
 
+/// The hashing threads' priority on the 0–99 scale of `thread_priority`, which Linux maps onto nice
+/// 19 … −20: 22 is nice 10, below the request threads (0) but not starved by them (a test reads it
+/// back).
+const HASHING_PRIORITY: u8 = 22;
+
 struct Inner {
     argon: Argon2<'static>,
+    threads: rayon_core::ThreadPool,
     running: Semaphore,
-    waiting: Semaphore,
+    /// The places in line: the slots and the waiting room.
+    waiting: Arc<Semaphore>,
     max_wait: Duration,
     /// Verified for unknown accounts so they cost the same time as known ones.
     dummy_hash: String,
@@ -50,69 +65,184 @@ impl PasswordHasher {
     pub fn new(settings: &HashingSettings) -> Result<Self, HashError> {
         let params = Params::new(settings.memory_kib, settings.iterations, settings.parallelism, None)
             .map_err(|e| HashError::Internal(e.to_string()))?;
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let slots = match settings.max_concurrent {
-            0 => std::thread::available_parallelism().map_or(1, usize::from),
-            n => n,
-        };
-        let dummy_hash = hash_blocking(&argon, "clave-dummy-password-for-timing")?;
+        let argon = Argon2::new(ALGORITHM, VERSION, params);
+        let slots = settings.slots();
+        let threads = rayon_core::ThreadPoolBuilder::new()
+            .num_threads(slots)
+            .thread_name(|i| format!("argon2-{i}"))
+            .start_handler(|_| lower_priority())
+            // A panic inside argon2 drops the job's reply channel (an internal error for that
+            // request) instead of aborting the process.
+            .panic_handler(|_| tracing::error!("a hashing job panicked"))
+            .build()
+            .map_err(|e| HashError::Internal(e.to_string()))?;
+        // Once, on the calling thread: with the crate's own allocation, not a kept block.
+        let dummy_hash = argon
+            .hash_password(b"clave-dummy-password-for-timing", &SaltString::generate(&mut OsRng))
+            .map(|h| h.to_string())
+            .map_err(internal)?;
         metrics::gauge!("clave_hashing_slots").set(slots as f64);
         Ok(Self {
             inner: Arc::new(Inner {
                 argon,
+                threads,
                 running: Semaphore::new(slots),
-                waiting: Semaphore::new(settings.max_waiting + slots),
+                waiting: Arc::new(Semaphore::new(settings.max_waiting + slots)),
                 max_wait: settings.max_wait,
                 dummy_hash,
             }),
         })
     }
 
+    /// Takes a place in line for one hash, at once: [`HashError::Busy`] when every slot is taken
+    /// and the waiting room is full.
+    pub fn reserve(&self) -> Result<Place, HashError> {
+        let permit = self.inner.waiting.clone().try_acquire_owned().map_err(|_| self.inner.busy())?;
+        Ok(Place { inner: self.inner.clone(), _permit: permit })
+    }
+
     /// Hashes a secret (password or normalised answer) into a PHC string.
     pub async fn hash(&self, secret: SecretString) -> Result<String, HashError> {
-        self.run(move |argon| hash_blocking(argon, secret.expose_secret())).await
+        self.reserve()?.hash(secret).await
     }
 
     /// Verifies a secret against a stored PHC string. With `None` (unknown account) it verifies
     /// against a dummy hash and returns `false`, taking the same time as a real check.
     pub async fn verify(&self, secret: SecretString, stored: Option<String>) -> Result<bool, HashError> {
+        self.reserve()?.verify(secret, stored).await
+    }
+}
+
+impl Inner {
+    fn busy(&self) -> HashError {
+        metrics::counter!("clave_hashing_rejected_total").increment(1);
+        HashError::Busy { retry_after: Duration::from_secs(1).max(self.max_wait) }
+    }
+}
+
+/// A place in the hashing line ([`PasswordHasher::reserve`]), spent on one hash; dropped unused,
+/// it frees the place.
+pub struct Place {
+    inner: Arc<Inner>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl std::fmt::Debug for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Place").finish_non_exhaustive()
+    }
+}
+
+impl Place {
+    /// [`PasswordHasher::hash`] in this place.
+    pub async fn hash(self, secret: SecretString) -> Result<String, HashError> {
+        self.run(move |argon| hash_blocking(argon, secret.expose_secret())).await
+    }
+
+    /// [`PasswordHasher::verify`] in this place.
+    pub async fn verify(self, secret: SecretString, stored: Option<String>) -> Result<bool, HashError> {
         let dummy = self.inner.dummy_hash.clone();
-        self.run(move |argon| {
+        self.run(move |_| {
             let known = stored.is_some();
             let phc = stored.unwrap_or(dummy);
-            let parsed = PasswordHash::new(&phc).map_err(|e| HashError::Internal(e.to_string()))?;
-            let matches = argon.verify_password(secret.expose_secret().as_bytes(), &parsed).is_ok();
+            let matches = verify_blocking(secret.expose_secret(), &phc)?;
             Ok(known && matches)
         })
         .await
     }
 
+    /// Waits (at most `max_wait`) for a slot, then runs `job` on a hashing thread.
     async fn run<T: Send + 'static>(
-        &self,
+        self,
         job: impl FnOnce(&Argon2<'static>) -> Result<T, HashError> + Send + 'static,
     ) -> Result<T, HashError> {
-        let busy = || {
-            metrics::counter!("clave_hashing_rejected_total").increment(1);
-            HashError::Busy { retry_after: Duration::from_secs(1).max(self.inner.max_wait) }
-        };
-        let _place_in_line = self.inner.waiting.try_acquire().map_err(|_| busy())?;
+        let inner = &self.inner;
         metrics::gauge!("clave_hashing_queue").increment(1.0);
-        let slot = tokio::time::timeout(self.inner.max_wait, self.inner.running.acquire()).await;
+        let slot = tokio::time::timeout(inner.max_wait, inner.running.acquire()).await;
         metrics::gauge!("clave_hashing_queue").decrement(1.0);
-        let _slot = slot.map_err(|_| busy())?.map_err(|_| busy())?;
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || job(&inner.argon))
-            .await
-            .map_err(|e| HashError::Internal(e.to_string()))?
+        let _slot = slot.map_err(|_| inner.busy())?.map_err(|_| inner.busy())?;
+        let (reply, result) = tokio::sync::oneshot::channel();
+        let shared = inner.clone();
+        inner.threads.spawn(move || {
+            let _ = reply.send(job(&shared.argon));
+        });
+        result.await.map_err(|_| HashError::Internal("the hashing job ended without a result".into()))?
     }
 }
 
+/// Makes the calling thread yield the CPU to the request threads (Linux: its own nice value).
+fn lower_priority() {
+    let done = thread_priority::ThreadPriorityValue::try_from(HASHING_PRIORITY).and_then(|value| {
+        thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Crossplatform(value))
+            .map_err(|e| e.to_string())
+    });
+    if let Err(e) = done {
+        tracing::warn!("the hashing threads keep the normal priority: {e}");
+    }
+}
+
+const ALGORITHM: Algorithm = Algorithm::Argon2id;
+const VERSION: Version = Version::V0x13;
+
+thread_local! {
+    /// This thread's argon2 memory, kept from one hash to the next. Allocated and freed for every
+    /// login, the 19 MiB blocks were spread by the C allocator over its arenas: 500 logins at once
+    /// took the server from 37 MiB to 240 MiB resident (docs/performance.md).
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// argon2 of `secret` and `salt` into `out`, on this thread's kept memory (grown when a stored hash
+/// asks for more).
+fn argon2_into(argon: &Argon2<'_>, secret: &[u8], salt: &[u8], out: &mut [u8]) -> password_hash::Result<()> {
+    MEMORY.with_borrow_mut(|blocks| {
+        let needed = argon.params().block_count();
+        if blocks.len() < needed {
+            blocks.resize(needed, Block::default());
+        }
+        Ok(argon.hash_password_into_with_memory(secret, salt, out, &mut blocks[..needed])?)
+    })
+}
+
+/// A new PHC string (`$argon2id$v=19$m=…`) for `secret`, with a random salt.
 fn hash_blocking(argon: &Argon2<'static>, secret: &str) -> Result<String, HashError> {
     let salt = SaltString::generate(&mut OsRng);
-    argon
-        .hash_password(secret.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| HashError::Internal(e.to_string()))
+    let mut salt_bytes = [0_u8; 64];
+    let salt_bytes = salt.as_salt().decode_b64(&mut salt_bytes).map_err(internal)?;
+    let length = argon.params().output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+    let hash = Output::init_with(length, |out| argon2_into(argon, secret.as_bytes(), salt_bytes, out))
+        .map_err(internal)?;
+    let phc = PasswordHash {
+        algorithm: ALGORITHM.ident(),
+        version: Some(VERSION.into()),
+        params: ParamsString::try_from(argon.params()).map_err(internal)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(hash),
+    };
+    Ok(phc.to_string())
+}
+
+/// Whether `secret` matches the PHC string `phc`, with the parameters `phc` names; the comparison
+/// takes the same time wherever the outputs differ.
+fn verify_blocking(secret: &str, phc: &str) -> Result<bool, HashError> {
+    let parsed = PasswordHash::new(phc).map_err(internal)?;
+    let algorithm = Algorithm::try_from(parsed.algorithm).map_err(internal)?;
+    let version = parsed.version.map(Version::try_from).transpose().map_err(internal)?.unwrap_or(VERSION);
+    let params = Params::try_from(&parsed).map_err(internal)?;
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return Err(HashError::Internal("a stored hash without its salt or its output".into()));
+    };
+    let mut salt_bytes = [0_u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes).map_err(internal)?;
+    let argon = Argon2::new(algorithm, version, params);
+    let computed =
+        Output::init_with(expected.len(), |out| argon2_into(&argon, secret.as_bytes(), salt_bytes, out))
+            .map_err(internal)?;
+    // `Output`'s equality is constant-time.
+    Ok(computed == expected)
+}
+
+fn internal(e: impl std::fmt::Display) -> HashError {
+    HashError::Internal(e.to_string())
 }
 
 #[cfg(test)]
@@ -159,6 +289,77 @@ mod tests {
         }
         // One running + two waiting get through; the other nine are refused at once.
         assert_eq!((done, busy), (3, 9));
+    }
+
+    #[tokio::test]
+    async fn hashes_made_by_the_argon2_crate_itself_verify_whatever_their_parameters() {
+        let hasher = PasswordHasher::new(&HashingSettings::default()).expect("hasher");
+        // A smaller and a larger memory than the kept block, and another iteration count.
+        for (memory_kib, iterations) in [(256, 1), (19 * 1024, 2), (24 * 1024, 3)] {
+            let params = Params::new(memory_kib, iterations, 1, None).expect("params");
+            let phc = Argon2::new(ALGORITHM, VERSION, params)
+                .hash_password(b"Loja-1548!", &SaltString::generate(&mut OsRng))
+                .expect("hash")
+                .to_string();
+            assert!(
+                hasher.verify(SecretString::from("Loja-1548!"), Some(phc.clone())).await.expect("verify")
+            );
+            assert!(!hasher.verify(SecretString::from("Loja-1548?"), Some(phc)).await.expect("verify"));
+        }
+    }
+
+    #[tokio::test]
+    async fn each_hashing_thread_keeps_its_argon2_memory_between_hashes() {
+        let settings = settings(1, 4, Duration::from_secs(5));
+        let hasher = PasswordHasher::new(&settings).expect("hasher");
+        let phc = hasher.hash(SecretString::from("Tena-1560")).await.expect("hash");
+        assert!(hasher.verify(SecretString::from("Tena-1560"), Some(phc)).await.expect("verify"));
+        // One slot: the same thread ran both, and still holds one block of 1 KiB per KiB of memory.
+        let kept =
+            hasher.reserve().expect("place").run(|_| Ok(MEMORY.with_borrow(Vec::len))).await.expect("job");
+        assert_eq!(kept, settings.memory_kib as usize);
+    }
+
+    #[tokio::test]
+    async fn a_corrupt_stored_hash_is_an_error_not_a_match() {
+        let hasher = PasswordHasher::new(&HashingSettings::default()).expect("hasher");
+        let phc = hasher.hash(SecretString::from("Ibarra-1606")).await.expect("hash");
+        let without_output = phc.rsplit_once('$').expect("output").0.to_owned();
+        assert!(hasher.verify(SecretString::from("Ibarra-1606"), Some(without_output)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn places_are_taken_at_once_and_a_place_dropped_unused_is_free_again() {
+        let hasher = PasswordHasher::new(&settings(1, 1, Duration::from_secs(5))).expect("hasher");
+        let first = hasher.reserve().expect("the slot");
+        let second = hasher.reserve().expect("the waiting room");
+        // Every place is taken although nothing is hashing yet: the next caller is turned away
+        // before doing anything else.
+        assert!(matches!(hasher.reserve(), Err(HashError::Busy { .. })));
+        assert!(matches!(hasher.hash(SecretString::from("Manta-1922")).await, Err(HashError::Busy { .. })));
+        drop(second);
+        let phc = hasher.reserve().expect("the freed place").hash(SecretString::from("Manta-1922")).await;
+        assert!(
+            first.verify(SecretString::from("Manta-1922"), Some(phc.expect("hash"))).await.expect("verify")
+        );
+        assert!(hasher.reserve().is_ok(), "places spent on a hash are free again");
+    }
+
+    /// The nice value of the calling thread (Linux), from `/proc/thread-self/stat`.
+    fn own_niceness() -> i32 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("stat");
+        // The fields after the command name, which is in parentheses and may hold spaces.
+        let fields: Vec<&str> = stat.rsplit_once(')').expect("comm").1.split_whitespace().collect();
+        fields[16].parse().expect("nice") // field 19 of proc(5), the 17th after the name
+    }
+
+    #[tokio::test]
+    async fn hashes_run_at_a_lower_priority_than_the_request_threads() {
+        let hasher = PasswordHasher::new(&settings(2, 4, Duration::from_secs(5))).expect("hasher");
+        let requests = own_niceness();
+        let hashing = hasher.reserve().expect("place").run(|_| Ok(own_niceness())).await.expect("job");
+        assert!(hashing >= 10, "hashing at nice {hashing}, requests at {requests}");
+        assert!(hashing > requests || requests >= 10, "hashing at nice {hashing}, requests at {requests}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

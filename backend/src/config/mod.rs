@@ -178,6 +178,16 @@ pub struct HashingSettings {
     pub max_wait: Duration,
 }
 
+impl HashingSettings {
+    /// How many hashes run at once: `max_concurrent`, or one per CPU core when it is 0.
+    pub fn slots(&self) -> usize {
+        match self.max_concurrent {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CaptchaSettings {
@@ -489,7 +499,13 @@ impl Settings {
         if let Some(file) = file {
             figment = figment.merge(Toml::file_exact(file));
         }
-        figment.merge(Env::prefixed(ENV_PREFIX).split("__").ignore(&["config"]))
+        // CLAVE_CONFIG names the file. CLAVE_TEST_* belong to the test tools (CLAVE_TEST_POSTGRES_URL:
+        // the database of scripts/with-postgres.sh, which may also run a server or the benchmark).
+        let setting = |key: &str| {
+            !key.eq_ignore_ascii_case("config")
+                && !key.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("test_"))
+        };
+        figment.merge(Env::prefixed(ENV_PREFIX).filter(move |key| setting(key.as_str())).split("__"))
     }
 
     /// Extracts and validates settings from any figment.
