@@ -50,14 +50,15 @@ async fn unknown_and_known_numbers_cost_the_same_argon2_work_to_refuse() {
     let hash = hasher.hash(SecretString::from(PASSWORD)).await.expect("hash");
     testing::give_clave(&*store, &ident(MARIA), hash, clock.now()).await;
     let mailer = Mailer::new(store.clone(), clock.clone(), settings.clone());
-    let accounts = Accounts::new(store.clone(), clock.clone(), settings, hasher, mailer);
+    let accounts = Accounts::new(store.clone(), clock.clone(), settings, hasher.clone(), mailer);
     let client = ClientInfo::default();
 
     let refuse = |id: &'static str| {
-        let (accounts, client) = (accounts.clone(), client.clone());
+        let (accounts, hasher, client) = (accounts.clone(), hasher.clone(), client.clone());
         async move {
             let started = Instant::now();
-            let outcome = accounts.login(&ident(id), SecretString::from("wrong"), None, &client).await;
+            let place = hasher.reserve().expect("place");
+            let outcome = accounts.login(place, &ident(id), SecretString::from("wrong"), None, &client).await;
             assert!(matches!(outcome.expect("login"), LoginOutcome::Refused));
             started.elapsed().as_secs_f64()
         }

@@ -61,11 +61,14 @@ mod imp {
             problems.push(FieldProblem::new("password", "Escriba su clave.", "Enter your password."));
         }
         let Some(id) = id.filter(|_| problems.is_empty()) else { return Ok(LoginReply::Invalid(problems)) };
+        // The place in the hashing line first: in a burst past capacity the excess is answered
+        // 503 at once, before it counts against a rate limit or reads the database.
+        let place = services.hasher.reserve()?;
         rate_limit(&services, Some(Subject::Identification(id.as_str()))).await?;
         let device = cookies::read(cookies::DEVICE, DeviceId::parse);
         let outcome = services
             .accounts
-            .login(&id, SecretString::from(password), device.as_ref(), &client_info())
+            .login(place, &id, SecretString::from(password), device.as_ref(), &client_info())
             .await?;
         Ok(match outcome {
             LoginOutcome::LoggedIn { session, device } => {

@@ -26,14 +26,14 @@ use crate::{
     audit::{self, ACTOR_AFFILIATE, ClientInfo, EventKind},
     clock::{Clock, chrono_duration},
     config::Settings,
-    hashing::PasswordHasher,
+    hashing::{self, PasswordHasher},
     mail::Mailer,
     password_policy,
     registry::Affiliate,
     service_error::ServiceError,
     store::{
         Browser, Contacts, FailureRecord, FailureWrites, LockWrites, NewEvent, NewSession, ProfileRecord,
-        SessionRecord, Store,
+        SessionRecord, Store, SuccessWrites,
     },
 };
 
@@ -148,17 +148,20 @@ impl Accounts {
     }
 
     /// Logs in with an identification and a password from `device` (the browser's id cookie,
-    /// when it has one). Always verifies one argon2 hash, so every refusal costs the same.
+    /// when it has one). Always verifies one argon2 hash, in `place`, so every refusal costs the
+    /// same. The caller takes the place before any other work of the request, so that the excess
+    /// of a burst is answered 503 without reaching the database.
     #[tracing::instrument(skip_all)]
     pub async fn login(
         &self,
+        place: hashing::Place,
         id: &Identification,
         password: SecretString,
         device: Option<&DeviceId>,
         client: &ClientInfo,
     ) -> Result<LoginOutcome, ServiceError> {
         let profile = self.store.profile(id).await?;
-        let matches = self.hasher.verify(password, profile.as_ref().map(|p| p.password_hash.clone())).await?;
+        let matches = place.verify(password, profile.as_ref().map(|p| p.password_hash.clone())).await?;
         let Some(profile) = profile else { return Ok(LoginOutcome::Refused) };
         let now = self.clock.now();
         let device_hash = device.map(DeviceId::hash);
@@ -181,30 +184,20 @@ impl Accounts {
         }
         let device = device.cloned().unwrap_or_else(DeviceId::generate);
         let session = SessionId::generate();
-        let opened = self
-            .store
-            .record_login_success(
-                profile.affiliate_id,
-                browser,
-                &device.hash(),
-                now + chrono_duration(self.settings.login.trusted_device_ttl),
-                self.new_session(&session.hash(), now),
-                now,
-            )
-            .await?;
+        let (device_key, session_key) = (device.hash(), session.hash());
+        let event =
+            NewEvent::new(EventKind::LoginSucceeded, ACTOR_AFFILIATE, client).affiliate(profile.affiliate_id);
+        let writes = SuccessWrites {
+            device: &device_key,
+            trusted_until: now + chrono_duration(self.settings.login.trusted_device_ttl),
+            session: self.new_session(&session_key, now),
+            event: &event,
+        };
+        let opened = self.store.record_login_success(profile.affiliate_id, browser, &writes, now).await?;
         if !opened {
             // Locked between the check and now by a parallel failure.
             return Ok(LoginOutcome::Refused);
         }
-        audit::record(
-            &*self.store,
-            profile.affiliate_id,
-            EventKind::LoginSucceeded,
-            ACTOR_AFFILIATE,
-            client,
-            now,
-        )
-        .await?;
         tracing::info!(trusted, "logged in");
         Ok(LoginOutcome::LoggedIn { session, device })
     }

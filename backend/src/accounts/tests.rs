@@ -27,7 +27,8 @@ fn client() -> ClientInfo {
 }
 
 async fn login(accounts: &Accounts, id: &str, password: &str, device: Option<&DeviceId>) -> LoginOutcome {
-    accounts.login(&ident(id), SecretString::from(password), device, &client()).await.expect("login")
+    let place = accounts.hasher.reserve().expect("place");
+    accounts.login(place, &ident(id), SecretString::from(password), device, &client()).await.expect("login")
 }
 
 /// Logs in and returns the session and the browser id.
@@ -104,6 +105,30 @@ async fn the_fifth_consecutive_failure_locks_and_a_success_before_it_resets_the_
     assert_eq!(kinds.last().map(String::as_str), Some("locked"));
 }
 
+/// Makes `table` refuse every insert, as a database failing that write would (a trigger); returns
+/// the SQL that repairs it.
+async fn refuse_inserts(world: &World, table: &str) -> String {
+    let (faults, repair) = if world.db.is_postgres() {
+        let function = format!(
+            "CREATE FUNCTION {table}_down() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION '{table} down'; END $$"
+        );
+        let trigger = format!(
+            "CREATE TRIGGER {table}_down BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_down()"
+        );
+        (vec![function, trigger], format!("DROP TRIGGER {table}_down ON {table}"))
+    } else {
+        let trigger = format!(
+            "CREATE TRIGGER {table}_down BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, '{table} down'); END"
+        );
+        (vec![trigger], format!("DROP TRIGGER {table}_down"))
+    };
+    for sql in &faults {
+        world.db.execute(sql).await.expect("fault");
+    }
+    repair
+}
+
 /// DESIGN §5.10: a lock its owner is not told about must not exist. With the outbox refusing
 /// every insert, the failure that would set the lock fails whole: no lock, no count, no event,
 /// no "No fui yo" token. Once the outbox takes mail again, the next failure locks and emails.
@@ -115,27 +140,9 @@ async fn a_lock_whose_email_cannot_be_queued_is_not_set() {
     for _ in 0..4 {
         assert!(refused(&login(&accounts, MARIA, "wrong", None).await));
     }
-    let (refuse_mail, repair): (&[&str], &str) = if world.db.is_postgres() {
-        (
-            &[
-                "CREATE FUNCTION outbox_down() RETURNS trigger LANGUAGE plpgsql AS \
-                 $$ BEGIN RAISE EXCEPTION 'outbox down'; END $$",
-                "CREATE TRIGGER outbox_down BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION outbox_down()",
-            ],
-            "DROP TRIGGER outbox_down ON outbox",
-        )
-    } else {
-        (
-            &[
-                "CREATE TRIGGER outbox_down BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'outbox down'); END",
-            ],
-            "DROP TRIGGER outbox_down",
-        )
-    };
-    for sql in refuse_mail {
-        world.db.execute(sql).await.expect("fault");
-    }
-    let fifth = accounts.login(&ident(MARIA), SecretString::from("wrong"), None, &client()).await;
+    let repair = refuse_inserts(&world, "outbox").await;
+    let place = accounts.hasher.reserve().expect("place");
+    let fifth = accounts.login(place, &ident(MARIA), SecretString::from("wrong"), None, &client()).await;
     assert!(fifth.is_err(), "the fifth failure cannot be recorded without its email");
     let state: Vec<(i64, Option<i64>)> = world
         .db
@@ -148,7 +155,7 @@ async fn a_lock_whose_email_cannot_be_queued_is_not_set() {
     let tokens: i64 = world.db.scalar("SELECT COUNT(*) FROM tokens WHERE purpose = 'not-me'").await;
     assert_eq!(tokens, 0, "no \"No fui yo\" token");
 
-    world.db.execute(repair).await.expect("repair");
+    world.db.execute(&repair).await.expect("repair");
     assert!(refused(&login(&accounts, MARIA, "wrong", None).await));
     assert!(refused(&login(&accounts, MARIA, PASSWORD, None).await), "locked now");
     let mails = world.mails().await;
@@ -156,6 +163,28 @@ async fn a_lock_whose_email_cannot_be_queued_is_not_set() {
     assert_eq!(mails[0].1, "Clave IESS: su clave fue bloqueada");
     let kinds = world.event_kinds(affiliate).await;
     assert_eq!(kinds[4..], ["login_failed", "locked"]);
+}
+
+/// A session exists only with its `login_succeeded` event: with the audit trail refusing every
+/// insert, the right clave opens nothing and trusts no browser; once it takes events again, the
+/// login opens one session and records it.
+#[tokio::test]
+async fn a_login_whose_event_cannot_be_recorded_opens_no_session() {
+    let world = World::in_memory().await;
+    let affiliate = world.with_clave(MARIA, PASSWORD).await;
+    let accounts = accounts(&world);
+    let repair = refuse_inserts(&world, "security_events").await;
+    let place = accounts.hasher.reserve().expect("place");
+    let refused = accounts.login(place, &ident(MARIA), SecretString::from(PASSWORD), None, &client()).await;
+    assert!(refused.is_err(), "no login without its event");
+    let count = |table: &str| format!("SELECT COUNT(*) FROM {table} WHERE affiliate_id = {affiliate}");
+    assert_eq!(world.db.scalar::<i64>(&count("sessions")).await, 0, "no session");
+    assert_eq!(world.db.scalar::<i64>(&count("trusted_devices")).await, 0, "no trusted browser");
+
+    world.db.execute(&repair).await.expect("repair");
+    assert!(matches!(login(&accounts, MARIA, PASSWORD, None).await, LoginOutcome::LoggedIn { .. }));
+    assert_eq!(world.db.scalar::<i64>(&count("sessions")).await, 1);
+    assert_eq!(world.event_kinds(affiliate).await, ["login_succeeded"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -79,6 +79,16 @@ pub struct LockWrites<'a> {
     pub mail: &'a OutgoingMail,
 }
 
+/// What a successful login writes, in one transaction: the browser it came from, trusted until
+/// `trusted_until`, its session and its event, so that no session exists without its event.
+#[derive(Debug, Clone)]
+pub struct SuccessWrites<'a> {
+    pub device: &'a HashedToken,
+    pub trusted_until: DateTime<Utc>,
+    pub session: NewSession<'a>,
+    pub event: &'a NewEvent,
+}
+
 /// A session to open on a successful login.
 #[derive(Debug, Clone)]
 pub struct NewSession<'a> {
@@ -167,16 +177,14 @@ pub trait AccountStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<FailureRecord, StoreError>;
 
-    /// In one transaction: resets the failure count of the browser's kind, trusts `device` until
-    /// `trusted_until` and opens `session`. Returns `false` (and writes nothing) when the clave
-    /// got locked for this browser meanwhile.
+    /// In one transaction: resets the failure count of the browser's kind, trusts the device,
+    /// opens the session and records the event of `writes`. Returns `false` (and writes nothing)
+    /// when the clave got locked for this browser meanwhile.
     async fn record_login_success(
         &self,
         affiliate_id: i64,
         browser: Browser<'_>,
-        device: &HashedToken,
-        trusted_until: DateTime<Utc>,
-        session: NewSession<'_>,
+        writes: &SuccessWrites<'_>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
 

@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 
 pub use accounts::{
     AccountStore, Browser, Contacts, EventRecord, FailureRecord, FailureWrites, LockWrites, NewEvent,
-    NewSession, PasswordReset, ProfileRecord, SessionRecord,
+    NewSession, PasswordReset, ProfileRecord, SessionRecord, SuccessWrites,
 };
 pub use assisted::{AssistedStore, AuditFilter, AuditRecord, CallEnd, CallOpening, OpenCall};
 pub use attempts::{

@@ -47,8 +47,11 @@ async fn can_log_in(world: &World, id: &str) -> bool {
         world.hasher.clone(),
         world.mailer.clone(),
     );
-    let outcome =
-        accounts.login(&ident(id), SecretString::from(PASSWORD), None, &client()).await.expect("login");
+    let place = world.hasher.reserve().expect("place");
+    let outcome = accounts
+        .login(place, &ident(id), SecretString::from(PASSWORD), None, &client())
+        .await
+        .expect("login");
     matches!(outcome, LoginOutcome::LoggedIn { .. })
 }
 

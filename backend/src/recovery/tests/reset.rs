@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::{
+    audit::{ACTOR_AFFILIATE, ClientInfo, EventKind},
     reports::{NotMeOutcome, Reports},
-    store::{Browser, NewSession},
+    store::{Browser, NewEvent, NewSession, SuccessWrites},
 };
 
 const NEW_PASSWORD: &str = "Tortuga-verde-Galápagos-58";
@@ -22,14 +23,16 @@ impl Harness {
             idle_expires_at: now + chrono::Duration::minutes(15),
             expires_at: now + chrono::Duration::hours(8),
         };
-        let until = now + chrono::Duration::days(90);
+        let event = NewEvent::new(EventKind::LoginSucceeded, ACTOR_AFFILIATE, &ClientInfo::default())
+            .affiliate(affiliate_id);
+        let writes = SuccessWrites {
+            device: &device,
+            trusted_until: now + chrono::Duration::days(90),
+            session: opened,
+            event: &event,
+        };
         let store = &self.world.store;
-        assert!(
-            store
-                .record_login_success(affiliate_id, Browser::Unknown, &device, until, opened, now)
-                .await
-                .expect("db")
-        );
+        assert!(store.record_login_success(affiliate_id, Browser::Unknown, &writes, now).await.expect("db"));
         device
     }
 

@@ -11,7 +11,7 @@ use crate::{
     clock::{from_millis, to_millis},
     store::{
         AccountStore, Browser, Contacts, EventRecord, FailureRecord, FailureWrites, NewEvent, NewSession,
-        PasswordReset, ProfileRecord, SessionRecord, StoreError,
+        PasswordReset, ProfileRecord, SessionRecord, StoreError, SuccessWrites,
     },
     tokens::HashedToken,
 };
@@ -189,12 +189,10 @@ impl AccountStore for Backend {
         &self,
         affiliate_id: i64,
         browser: Browser<'_>,
-        device: &HashedToken,
-        trusted_until: DateTime<Utc>,
-        session: NewSession<'_>,
-        now: DateTime<Utc>,
+        writes: &SuccessWrites<'_>,
+        at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let now = to_millis(now);
+        let now = to_millis(at);
         let mut tx = self.pool.begin().await?;
         let reset = match browser {
             Browser::Unknown => sqlx::query(
@@ -226,13 +224,14 @@ impl AccountStore for Backend {
              VALUES ($1, $2, 0, $3, $3, $4) \
              ON CONFLICT (device_hash, affiliate_id) DO UPDATE SET last_login_at = $3, expires_at = $4",
         )
-        .bind(device.as_hex())
+        .bind(writes.device.as_hex())
         .bind(affiliate_id)
         .bind(now)
-        .bind(to_millis(trusted_until))
+        .bind(to_millis(writes.trusted_until))
         .execute(&mut *tx)
         .await?;
-        insert_session(&mut tx, affiliate_id, &session, now).await?;
+        insert_session(&mut tx, affiliate_id, &writes.session, now).await?;
+        insert_event(&mut *tx, writes.event, at).await?;
         tx.commit().await?;
         Ok(true)
     }
