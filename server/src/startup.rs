@@ -3,6 +3,7 @@
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context as _;
+use axum::serve::ListenerExt as _;
 use clave_backend::{
     Services,
     clock::{Clock, SystemClock},
@@ -14,6 +15,20 @@ use tokio_util::sync::CancellationToken;
 
 /// How long in-flight work may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// Connections the kernel holds until the server accepts them (capped by `net.core.somaxconn`).
+/// The standard library's 128 overflows when hundreds of phones connect at once, and each dropped
+/// attempt is retried by the phone only a second later.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listening socket on `address` with a backlog of [`LISTEN_BACKLOG`].
+fn listen(address: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket =
+        if address.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
+}
 
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     crate::telemetry::init_logging(&settings.server);
@@ -55,10 +70,16 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     let app = crate::http::router(services, leptos, crate::telemetry::metrics());
 
-    let listener = tokio::net::TcpListener::bind(settings.server.listen)
-        .await
+    let listener = listen(settings.server.listen)
         .with_context(|| format!("no se pudo escuchar en {} (server.listen)", settings.server.listen))?;
     let bound = listener.local_addr().context("dirección local")?;
+    // Pages are streamed in several writes: without TCP_NODELAY, Nagle's algorithm holds the last
+    // one until the browser acknowledges the first, which it delays by up to 40 ms.
+    let listener = listener.tap_io(|connection| {
+        if let Err(e) = connection.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY: {e}");
+        }
+    });
     tracing::info!("Clave escucha en {bound} ({})", settings.server.base_url);
 
     let signal = shutdown.clone();
@@ -104,4 +125,31 @@ async fn wait_for_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hundreds_of_connections_at_once_wait_in_the_backlog_instead_of_being_dropped() {
+        let listener = listen("127.0.0.1:0".parse().expect("address")).expect("listen");
+        let address = listener.local_addr().expect("address");
+        // Nobody accepts: every connection must be completed by the kernel's backlog alone. With
+        // the standard backlog (128) the rest are dropped and retried only after a second.
+        let attempts: Vec<_> = (0..400)
+            .map(|_| {
+                tokio::spawn(tokio::time::timeout(
+                    Duration::from_millis(700),
+                    tokio::net::TcpStream::connect(address),
+                ))
+            })
+            .collect();
+        let mut connected = Vec::new();
+        for attempt in attempts {
+            connected.push(attempt.await.expect("task").expect("connected in time").expect("connect"));
+        }
+        assert_eq!(connected.len(), 400);
+        drop(listener);
+    }
 }

@@ -980,7 +980,7 @@ async fn every_server_function_refuses_a_foreign_or_missing_origin_and_changes_n
 
 /// Every page route of the app, with its parameters filled in.
 fn page_paths(case: &str) -> Vec<String> {
-    let routes = leptos_axum::generate_route_list(app::App);
+    let routes = super::routes();
     let mut paths: Vec<String> = routes
         .iter()
         .map(|route| {

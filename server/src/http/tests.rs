@@ -64,6 +64,42 @@ fn nonce_of(csp: &str) -> String {
     csp[start..].split('\'').next().expect("nonce end").to_owned()
 }
 
+/// Routers are built while pages are being rendered: by every test of this process, and by a
+/// second instance in the instances tests. leptos generates the route list under a process-wide
+/// flag that leaves every resource starting meanwhile waiting forever (leptos issue 4773); the
+/// list is generated once per process, so a page always finishes.
+#[tokio::test]
+async fn a_page_finishes_while_other_routers_are_being_built() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = app().await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let building = std::thread::spawn({
+        let stop = stop.clone();
+        move || {
+            let mut built = 0_u32;
+            while !stop.load(Ordering::Relaxed) {
+                assert!(!super::routes().is_empty());
+                built += 1;
+            }
+            built
+        }
+    });
+    for _ in 0..20 {
+        // The login form is rendered once its resource (the keyboard policy) has loaded.
+        let page = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            body_text(send(&app, get("/ingresar")).await).await
+        })
+        .await;
+        let Ok(page) = page else {
+            stop.store(true, Ordering::Relaxed);
+            panic!("the login page never finished");
+        };
+        assert!(page.contains(r#"id="password""#), "{page}");
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(building.join().expect("the building thread") > 0);
+}
+
 #[tokio::test]
 async fn the_home_page_is_served_in_spanish_with_every_security_header() {
     let app = app().await;
@@ -124,6 +160,21 @@ async fn a_server_function_answers_calls_from_the_site_itself() {
     let response = send(&app, server_fn("/api/ayuda/videollamada", Some(ORIGIN))).await;
     assert_eq!(response.status(), StatusCode::OK);
     // Monday 10:00 in Guayaquil: the desk is open.
+    assert_eq!(body_text(response).await, "true");
+}
+
+#[tokio::test]
+async fn pages_are_compressed_and_replies_shorter_than_a_packet_are_not() {
+    let app = app().await;
+    let mut page = get("/");
+    page.headers_mut().insert(header::ACCEPT_ENCODING, "br, gzip".parse().expect("header"));
+    let response = send(&app, page).await;
+    assert_eq!(response.headers().get(header::CONTENT_ENCODING).map(|v| v.as_bytes()), Some(&b"gzip"[..]));
+    let mut reply = server_fn("/api/ayuda/videollamada", Some(ORIGIN));
+    reply.headers_mut().insert(header::ACCEPT_ENCODING, "br, gzip".parse().expect("header"));
+    let response = send(&app, reply).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().get(header::CONTENT_ENCODING).is_none(), "a 4-byte reply is sent as it is");
     assert_eq!(body_text(response).await, "true");
 }
 
@@ -464,6 +515,31 @@ async fn past_the_limit_for_a_number_the_first_step_answers_429_with_retry_after
     let later = send(&app, call("/api/generar/buscar", form, search_form("1710034065", &proof), None)).await;
     assert_eq!(later.status(), StatusCode::OK);
     assert!(later.headers().contains_key(header::SET_COOKIE));
+}
+
+#[tokio::test]
+async fn with_every_hashing_place_taken_a_login_answers_503_at_once_and_counts_against_no_limit() {
+    let mut settings = limited(100, 2);
+    settings.hashing.max_concurrent = 1;
+    settings.hashing.max_waiting = 0;
+    let (app, _clock) = app_with_clock(settings).await;
+    clave_backend::registry::seed_demo_if_empty(&*app.db.store, app.services.clock.now())
+        .await
+        .expect("demo");
+    let held = app.services.hasher.reserve().expect("the only place");
+    for _ in 0..3 {
+        let busy = send(&app, login_from("198.51.100.7", None, "1701234567")).await;
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(busy.headers().contains_key(header::RETRY_AFTER));
+        let text = body_text(busy).await;
+        assert!(text.contains("Busy"), "{text}");
+    }
+    drop(held);
+    // The three refusals came before the rate limits: the number still has its two attempts.
+    for expected in [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS] {
+        let answer = send(&app, login_from("198.51.100.7", None, "1701234567")).await;
+        assert_eq!(answer.status(), expected);
+    }
 }
 
 #[tokio::test]
