@@ -3,12 +3,15 @@
 #   scripts/ensure-tools.sh build   wasm target, cargo-leptos, wasm-bindgen-cli, Node.js, npm packages
 #   scripts/ensure-tools.sh test    the same, plus Debian's Chromium for the end-to-end tests and
 #                                   PostgreSQL for scripts/with-postgres.sh
+#   scripts/ensure-tools.sh bench   the same as test, plus the benchmark's load generator (oha) and
+#                                   Lighthouse (npm, in bench/)
 # Only package registries are reachable from our machines: every tool comes from crates.io, npm or
 # Debian, never from a download of a prebuilt binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 with --locked needs a newer rustc than our machines have
+OHA_VERSION=1.16.0
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 apt_install() {
@@ -68,8 +71,20 @@ ensure_postgres() {
   fi
 }
 
+ensure_bench_tools() {
+  if [ "$(oha --version 2>/dev/null | awk '{print $2}')" != "$OHA_VERSION" ]; then
+    say "Installing oha $OHA_VERSION, the load generator (about 5 minutes, once)"
+    cargo install oha@"$OHA_VERSION" --locked
+  fi
+  if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+    say "Installing Lighthouse (npm)"
+    (cd bench && npm ci --no-audit --no-fund)
+  fi
+}
+
 case "${1:-build}" in
   build) ensure_rust_tools; ensure_node ;;
   test) ensure_rust_tools; ensure_node; ensure_chromium; ensure_postgres ;;
-  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+  bench) ensure_rust_tools; ensure_node; ensure_chromium; ensure_postgres; ensure_bench_tools ;;
+  *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command against a throwaway local PostgreSQL:
-#   scripts/with-postgres.sh COMMAND [ARGS...]
+#   scripts/with-postgres.sh [--durable] COMMAND [ARGS...]
+# Durability is off for speed (the tests), unless --durable (the benchmark: every commit flushed to
+# disk, as in production).
 # The command sees CLAVE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/postgres; the server
 # and its data are removed when it ends. When CLAVE_TEST_POSTGRES_URL is already set (your own
 # disposable database), the command simply runs against it.
@@ -9,8 +11,13 @@ set -euo pipefail
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+durable=""
+if [ "${1:-}" = "--durable" ]; then
+  durable=yes
+  shift
+fi
 if [ $# -eq 0 ]; then
-  echo "usage: $0 COMMAND [ARGS...]" >&2
+  echo "usage: $0 [--durable] COMMAND [ARGS...]" >&2
   exit 2
 fi
 if [ -n "${CLAVE_TEST_POSTGRES_URL:-}" ]; then
@@ -71,15 +78,20 @@ pg initdb -D "$data" --auth=trust -U postgres --encoding=UTF8 --locale=C >"$tmp/
   cat "$tmp/initdb.log" >&2
   exit 1
 }
-# Throwaway data: durability off for speed. Only TCP on 127.0.0.1, and a socket inside $tmp.
+# Only TCP on 127.0.0.1, and a socket inside $tmp.
 cat >>"$data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$tmp'
+max_connections = 300
+EOF
+if [ -z "$durable" ]; then
+  # Throwaway data: durability off for speed.
+  cat >>"$data/postgresql.conf" <<EOF
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 300
 EOF
+fi
 
 # A random free port below the ephemeral range (32768+); another process may take it before the
 # server binds it, so retry a few times.

@@ -1,0 +1,309 @@
+//! `clave-bench`, run by `make bench`: every performance figure of `docs/performance.md`, measured
+//! side by side in one run on this machine, printed against its goal and written to
+//! `target/bench/report.md`. It exits with 1 when a goal is missed (and 2 when a measurement could
+//! not be made).
+//!
+//! It drives the release server (`target/release/server`, built by `make build`) on a fresh SQLite
+//! database with `oha`, reads its memory from `/proc`, measures raw argon2id and the failed-login
+//! write path in this process, and audits the public pages with Lighthouse. The PostgreSQL figure
+//! needs `CLAVE_TEST_POSTGRES_URL` (`make bench` runs it through `scripts/with-postgres.sh`).
+
+mod argon;
+mod counter;
+mod lighthouse;
+mod load;
+mod report;
+mod server;
+
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    time::Duration,
+};
+
+use anyhow::{Context as _, bail, ensure};
+use clap::Parser;
+use clave_backend::{
+    clock::{Clock as _, SystemClock},
+    config::Settings,
+    hashing::PasswordHasher,
+    store::{self, Store},
+    testing,
+};
+use clave_domain::{Identification, audit::EventKind};
+use secrecy::SecretString;
+
+use crate::{load::Load, report::Report, server::Server};
+
+#[derive(Debug, Parser)]
+#[command(about = "Measures Clave's performance figures against their goals (docs/performance.md).")]
+struct Args {
+    /// The release server.
+    #[arg(long, default_value = "target/release/server")]
+    server: PathBuf,
+    /// The built site it serves.
+    #[arg(long, default_value = "target/site")]
+    site: PathBuf,
+    /// Where the databases, the tools' raw output and the report go (emptied first).
+    #[arg(long, default_value = "target/bench")]
+    out: PathBuf,
+    /// The length of each throughput measurement.
+    #[arg(long, default_value = "15s", value_parser = humantime::parse_duration)]
+    phase: Duration,
+    /// The port of the server under test.
+    #[arg(long, default_value_t = 3300)]
+    port: u16,
+    /// Lighthouse's command.
+    #[arg(long, default_value = "bench/node_modules/.bin/lighthouse")]
+    lighthouse: PathBuf,
+    /// The Chromium Lighthouse drives.
+    #[arg(long, default_value = "/usr/bin/chromium")]
+    chromium: PathBuf,
+}
+
+/// The demo person who logs in (README), the clave the benchmark gives them, a wrong one, and a
+/// valid number nobody in the registry has.
+const PERSON: &str = "1701234567";
+const CLAVE: &str = "Quito-2026!";
+const WRONG_CLAVE: &str = "Guayaquil-1820?";
+const UNKNOWN: &str = "1710034065";
+
+/// The page measured alongside `/health` during the login flood.
+const PAGE: &str = "/ingresar";
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(report) => {
+            let text = report.to_markdown();
+            println!("\n{text}");
+            if let Err(e) = std::fs::write(args.out.join("report.md"), &text) {
+                eprintln!("clave-bench: could not write the report: {e}");
+            }
+            if report.all_met() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(e) => {
+            eprintln!("clave-bench: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &Args) -> anyhow::Result<Report> {
+    // The server reads the same configuration (clave.toml, CLAVE_*): the same argon2 parameters and
+    // the same number of hashing slots.
+    let settings = Settings::load()?;
+    let slots = settings.hashing.slots();
+    if args.out.exists() {
+        std::fs::remove_dir_all(&args.out)?;
+    }
+    std::fs::create_dir_all(&args.out)?;
+    let out = std::fs::canonicalize(&args.out)?;
+    let raw = |name: &str| out.join(name);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let mut report = Report::new(slots, &settings.hashing);
+
+    step("starting the server on a new SQLite database");
+    let (server, first_answer) = Server::start(&args.server, &args.site, &out, args.port)?;
+    report.start_time(first_answer);
+    let base = server.base_url.clone();
+    // The server's database, opened beside it (SQLite in WAL mode takes readers and a writer).
+    let database = runtime.block_on(store::connect(&server.database_url, 2))?;
+    let affiliate = runtime.block_on(give_clave(&*database, &settings))?;
+    ensure!(logs_in(&base)?, "the benchmark's login was refused: the figures would be meaningless");
+
+    step("idle: memory and latency of a page and /health");
+    Load::get(format!("{base}{PAGE}")).requests(100).connections(2).run(&raw("warm-up.json"))?;
+    let idle_memory = server.memory()?;
+    let (idle_page, idle_health) = probe_page_and_health(&base, args.phase, &out, "idle")?;
+
+    step(&format!("raw argon2id on {slots} threads"));
+    let verify_rate = argon::verifications_per_second(&settings.hashing, slots, CLAVE, args.phase)?;
+
+    step("logins with the right clave");
+    let logins = login_throughput(
+        &runtime,
+        &*database,
+        &server.base_url,
+        affiliate,
+        2 * slots,
+        args.phase,
+        &raw("login.json"),
+    )?;
+    report.login_throughput(logins, verify_rate);
+
+    step("a page and /health during a login flood at twice the capacity");
+    let flood = Load::login(&base, PERSON, CLAVE)
+        .connections(128)
+        .per_second(2.0 * verify_rate)
+        .during(args.phase + Duration::from_secs(4));
+    let (flooded, probes) = std::thread::scope(|scope| {
+        let flooded = scope.spawn(|| flood.run(&raw("flood.json")));
+        std::thread::sleep(Duration::from_secs(2));
+        let probes = probe_page_and_health(&base, args.phase, &out, "flood");
+        (flooded.join(), probes)
+    });
+    let flooded = flooded.map_err(|_| anyhow::anyhow!("the flood panicked"))??;
+    let (flood_page, flood_health) = probes?;
+    report.flood(&flooded, (idle_page, flood_page), (idle_health, flood_health))?;
+
+    step("500 logins at once");
+    let lifetime_peak = server.memory()?.peak;
+    server.reset_peak_memory()?;
+    let burst = Load::login(&base, PERSON, CLAVE).connections(500).requests(500);
+    let (burst, retry_after) = std::thread::scope(|scope| {
+        let burst = scope.spawn(|| burst.run(&raw("burst.json")));
+        std::thread::sleep(Duration::from_millis(50));
+        let retry_after = busy_replies_have_retry_after(&base);
+        (burst.join(), retry_after)
+    });
+    let burst = burst.map_err(|_| anyhow::anyhow!("the burst panicked"))??;
+    let burst_peak = server.memory()?.peak;
+    report.burst(&burst, retry_after?, idle_memory.resident, burst_peak, lifetime_peak.max(burst_peak))?;
+
+    step("refusals: unknown number and wrong clave");
+    let unknown = Load::login(&base, UNKNOWN, WRONG_CLAVE).requests(40).run(&raw("unknown.json"))?;
+    let known = Load::login(&base, PERSON, WRONG_CLAVE).requests(40).run(&raw("known.json"))?;
+    report.refusals(unknown.latency("p50")?, known.latency("p50")?);
+
+    step("the failed-login write path on SQLite");
+    let sqlite = format!("sqlite://{}", raw("counter.db").display());
+    let failures = runtime.block_on(counter::failures_per_second(&sqlite, args.phase / 2))?;
+    report.counter("SQLite", Some(failures), verify_rate);
+    match testing::postgres_url() {
+        Some(url) => {
+            step("the failed-login write path on PostgreSQL");
+            let failures = runtime.block_on(counter::failures_per_second(&url, args.phase / 2))?;
+            report.counter("PostgreSQL", Some(failures), verify_rate);
+        }
+        None => report.counter("PostgreSQL", None, verify_rate),
+    }
+
+    step("the bundle of a public page");
+    report.bundle(bundle_bytes(&args.site.join("pkg"))?);
+
+    for page in lighthouse::public_pages()? {
+        step(&format!("Lighthouse mobile: {page}"));
+        let name = format!("lighthouse{}.json", page.replace('/', "-"));
+        let url = format!("{base}{page}");
+        report.lighthouse(page, lighthouse::audit(&args.lighthouse, &args.chromium, &url, &raw(&name))?);
+    }
+    drop(server);
+    Ok(report)
+}
+
+fn step(what: &str) {
+    eprintln!("==> {what}");
+}
+
+/// Gives the demo person a clave hashed with the server's parameters; their affiliate id.
+async fn give_clave(store: &dyn Store, settings: &Settings) -> anyhow::Result<i64> {
+    let id = Identification::parse(PERSON).map_err(|e| anyhow::anyhow!("{}", e.message_en()))?;
+    let hash = PasswordHasher::new(&settings.hashing)?.hash(SecretString::from(CLAVE)).await?;
+    Ok(testing::give_clave(store, &id, hash, SystemClock.now()).await)
+}
+
+/// One login as the load sends it: the server must say "LoggedIn".
+fn logs_in(base: &str) -> anyhow::Result<bool> {
+    let mut reply = ureq::post(format!("{base}/api/ingresar"))
+        .header("Origin", base)
+        .send_form([("identification", PERSON), ("password", CLAVE)])?;
+    Ok(reply.body_mut().read_to_string()?.contains("LoggedIn"))
+}
+
+/// Logins per second with the right clave, `connections` at a time: every answer a login, and each
+/// one recorded by the server as a login.
+fn login_throughput(
+    runtime: &tokio::runtime::Runtime,
+    database: &dyn Store,
+    base_url: &str,
+    affiliate: i64,
+    connections: usize,
+    length: Duration,
+    raw: &Path,
+) -> anyhow::Result<f64> {
+    let logins_recorded =
+        || runtime.block_on(counter::recorded(database, affiliate, EventKind::LoginSucceeded));
+    let before = logins_recorded()?;
+    let outcome = Load::login(base_url, PERSON, CLAVE).connections(connections).during(length).run(raw)?;
+    let unexpected = outcome.unexpected(&[200]);
+    ensure!(unexpected.is_empty(), "logins answered {unexpected:?}");
+    let recorded = logins_recorded()? - before;
+    ensure!(
+        recorded as u64 == outcome.count(200),
+        "oha saw {} answers but the server recorded {recorded} logins",
+        outcome.count(200)
+    );
+    Ok(recorded as f64 / outcome.seconds())
+}
+
+/// The p95 latency (seconds) of `PAGE` and of `/health`, 20 requests a second each, measured at
+/// the same time for `length`.
+fn probe_page_and_health(
+    base: &str,
+    length: Duration,
+    out: &Path,
+    label: &str,
+) -> anyhow::Result<(f64, f64)> {
+    let probe = |path: &str, name: String| -> anyhow::Result<f64> {
+        let load = Load::get(format!("{base}{path}")).connections(2).per_second(20.0).during(length);
+        let outcome = load.run(&out.join(name))?;
+        let unexpected = outcome.unexpected(&[200]);
+        ensure!(unexpected.is_empty(), "{path} answered {unexpected:?}");
+        outcome.latency("p95")
+    };
+    std::thread::scope(|scope| {
+        let page = scope.spawn(|| probe(PAGE, format!("{label}-page.json")));
+        let health = probe("/health", format!("{label}-health.json"));
+        let page = page.join().map_err(|_| anyhow::anyhow!("the page probe panicked"))?;
+        Ok((page?, health?))
+    })
+}
+
+/// While the server is full, a login is refused with 503 and says when to come back: `PROBES`
+/// logins sent alongside the burst, each reply's headers read.
+fn busy_replies_have_retry_after(base: &str) -> anyhow::Result<bool> {
+    const PROBES: usize = 30;
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let replies: Vec<anyhow::Result<(u16, bool)>> = std::thread::scope(|scope| {
+        let probes: Vec<_> = (0..PROBES)
+            .map(|_| {
+                scope.spawn(|| -> anyhow::Result<(u16, bool)> {
+                    let reply = agent
+                        .post(format!("{base}/api/ingresar"))
+                        .header("Origin", base)
+                        .send_form([("identification", PERSON), ("password", CLAVE)])?;
+                    let retry_after = reply.headers().get("retry-after").is_some_and(|v| !v.is_empty());
+                    Ok((reply.status().as_u16(), retry_after))
+                })
+            })
+            .collect();
+        probes.into_iter().map(|p| p.join().unwrap_or_else(|_| bail!("a probe panicked"))).collect()
+    });
+    let busy: Vec<bool> = replies
+        .into_iter()
+        .filter_map(|reply| match reply {
+            Ok((503, retry_after)) => Some(Ok(retry_after)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<anyhow::Result<_>>()?;
+    ensure!(!busy.is_empty(), "none of {PROBES} logins sent during the burst was refused as busy");
+    Ok(busy.iter().all(|&retry_after| retry_after))
+}
+
+/// The brotli bytes of the wasm, JS and CSS every public page loads.
+fn bundle_bytes(pkg: &Path) -> anyhow::Result<u64> {
+    let mut total = 0;
+    let mut kinds = 0;
+    for entry in std::fs::read_dir(pkg).with_context(|| format!("reading {}", pkg.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if [".wasm.br", ".js.br", ".css.br"].iter().any(|suffix| name.ends_with(suffix)) {
+            total += entry.metadata()?.len();
+            kinds += 1;
+        }
+    }
+    ensure!(kinds >= 3, "{} lacks the precompressed bundle: build with `make build`", pkg.display());
+    Ok(total)
+}
