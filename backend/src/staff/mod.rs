@@ -24,7 +24,7 @@ use crate::{
     audit::{ClientInfo, EventKind},
     clock::{Clock, chrono_duration},
     config::Settings,
-    hashing::PasswordHasher,
+    hashing::{self, PasswordHasher},
     password_policy,
     service_error::ServiceError,
     store::{NewEvent, NewStaff, NewStaffSession, StaffFailure, Store},
@@ -200,17 +200,19 @@ impl Staff {
         Ok(Some(enrolment(secret, username)))
     }
 
-    /// Logs a member in with password and TOTP code. Always one argon2 verification.
+    /// Logs a member in with password and TOTP code. Always one argon2 verification, in `place`
+    /// (taken before the caller's rate limits, like an affiliate's login).
     #[tracing::instrument(skip_all)]
     pub async fn login(
         &self,
+        place: hashing::Place,
         username: &str,
         password: SecretString,
         code: &str,
         client: &ClientInfo,
     ) -> Result<StaffLoginOutcome, ServiceError> {
         let member = self.store.staff_by_username(username).await?;
-        let matches = self.hasher.verify(password, member.as_ref().map(|m| m.password_hash.clone())).await?;
+        let matches = place.verify(password, member.as_ref().map(|m| m.password_hash.clone())).await?;
         let Some(member) = member else { return Ok(StaffLoginOutcome::Refused) };
         let now = self.clock.now();
         if member.locked_at.is_some() {

@@ -33,6 +33,11 @@ pub(crate) async fn create(staff: &Staff, username: &str, role: StaffRole) -> St
     }
 }
 
+/// A place in the hashing line for one login.
+pub(crate) fn place(world: &World) -> crate::hashing::Place {
+    world.hasher.reserve().expect("a place in the hashing line")
+}
+
 pub(crate) fn code(world: &World, secret: &str) -> String {
     let now = u64::try_from(world.clock.now().timestamp()).expect("after 1970");
     totp::code_at(secret, now).expect("code")
@@ -41,7 +46,13 @@ pub(crate) fn code(world: &World, secret: &str) -> String {
 /// Logs in with the current code and returns the session.
 pub(crate) async fn log_in(world: &World, staff: &Staff, username: &str, secret: &str) -> StaffSessionId {
     let outcome = staff
-        .login(username, SecretString::from(PASSWORD), &code(world, secret), &ClientInfo::default())
+        .login(
+            place(world),
+            username,
+            SecretString::from(PASSWORD),
+            &code(world, secret),
+            &ClientInfo::default(),
+        )
         .await
         .expect("login");
     match outcome {
@@ -85,7 +96,10 @@ async fn every_refusal_looks_the_same_and_a_wrong_code_counts_as_a_failure() {
         ("ana.agente", PASSWORD, wrong_code),
         ("ana.agente", PASSWORD, ""),
     ] {
-        let outcome = staff.login(user, SecretString::from(password), code, &client).await.expect("login");
+        let outcome = staff
+            .login(place(&world), user, SecretString::from(password), code, &client)
+            .await
+            .expect("login");
         assert!(matches!(outcome, StaffLoginOutcome::Refused), "{user}");
     }
     assert_eq!(staff_events(&world, EventKind::StaffLoginFailed).await, 3, "the unknown name counts nothing");
@@ -99,8 +113,10 @@ async fn a_code_is_accepted_once_and_a_replay_is_refused() {
     let seen = code(&world, &secret);
     log_in(&world, &staff, "ana.agente", &secret).await;
     let client = ClientInfo::default();
-    let replay =
-        staff.login("ana.agente", SecretString::from(PASSWORD), &seen, &client).await.expect("login");
+    let replay = staff
+        .login(place(&world), "ana.agente", SecretString::from(PASSWORD), &seen, &client)
+        .await
+        .expect("login");
     assert!(matches!(replay, StaffLoginOutcome::Refused), "the same code again");
     assert_eq!(staff_events(&world, EventKind::StaffLoginFailed).await, 1, "a replay is a failure");
     world.clock.advance(Duration::from_secs(totp::STEP_SECONDS));
@@ -117,9 +133,11 @@ async fn parallel_wrong_logins_lock_the_account_at_exactly_five() {
     let tries: Vec<_> = (0..16)
         .map(|_| {
             let staff = staff.clone();
+            let place = place(&world);
             tokio::spawn(async move {
                 staff
                     .login(
+                        place,
                         "ana.agente",
                         SecretString::from("mala-contraseña-123"),
                         "123456",
@@ -136,8 +154,9 @@ async fn parallel_wrong_logins_lock_the_account_at_exactly_five() {
     assert_eq!(staff_events(&world, EventKind::StaffLocked).await, 1, "exactly one request locks");
     assert_eq!(staff.session(&session).await.expect("db"), None, "the lock ends the sessions");
     let right = code(&world, &secret);
-    let locked =
-        staff.login("ana.agente", SecretString::from(PASSWORD), &right, &ClientInfo::default()).await;
+    let locked = staff
+        .login(place(&world), "ana.agente", SecretString::from(PASSWORD), &right, &ClientInfo::default())
+        .await;
     assert!(
         matches!(locked.expect("login"), StaffLoginOutcome::Refused),
         "locked: even the right password and code"

@@ -328,7 +328,13 @@ impl TestApp {
         let outcome = self
             .services
             .staff
-            .login(username, SecretString::from(STAFF_PASSWORD), &code, &ClientInfo::default())
+            .login(
+                self.services.hasher.reserve().expect("place"),
+                username,
+                SecretString::from(STAFF_PASSWORD),
+                &code,
+                &ClientInfo::default(),
+            )
             .await
             .expect("login");
         let StaffLoginOutcome::LoggedIn { session, .. } = outcome else { panic!("refused") };

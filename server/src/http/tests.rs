@@ -386,8 +386,9 @@ async fn staff_cookie(app: &TestApp, username: &str, role: clave_backend::staff:
     let now = u64::try_from(app.services.clock.now().timestamp()).expect("time");
     let code = totp::code_at(&enrolment.secret, now).expect("code");
     let password = secrecy::SecretString::from("Cóndor-Andino-Vuela-2026");
+    let place = app.services.hasher.reserve().expect("place");
     let outcome =
-        app.services.staff.login(username, password, &code, &Default::default()).await.expect("login");
+        app.services.staff.login(place, username, password, &code, &Default::default()).await.expect("login");
     let StaffLoginOutcome::LoggedIn { session, .. } = outcome else { panic!("refused") };
     format!("clave_agente={}", session.expose())
 }
@@ -539,6 +540,32 @@ async fn with_every_hashing_place_taken_a_login_answers_503_at_once_and_counts_a
     for expected in [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS] {
         let answer = send(&app, login_from("198.51.100.7", None, "1701234567")).await;
         assert_eq!(answer.status(), expected);
+    }
+}
+
+#[tokio::test]
+async fn with_every_hashing_place_taken_a_staff_login_answers_503_at_once_and_counts_against_no_limit() {
+    let mut settings = limited(100, 2);
+    settings.hashing.max_concurrent = 1;
+    settings.hashing.max_waiting = 0;
+    let (app, _clock) = app_with_clock(settings).await;
+    let staff_login = || {
+        let body = "username=ana.agente&password=Incorrecta-larga-1&code=123456".to_owned();
+        let mut request = call("/api/agentes/ingresar", "application/x-www-form-urlencoded", body, None);
+        let addr: std::net::SocketAddr = "198.51.100.8:50000".parse().expect("address");
+        request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+        request
+    };
+    let held = app.services.hasher.reserve().expect("the only place");
+    for _ in 0..3 {
+        let busy = send(&app, staff_login()).await;
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(busy.headers().contains_key(header::RETRY_AFTER));
+    }
+    drop(held);
+    // The three refusals came before the rate limits: the name still has its two attempts.
+    for expected in [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS] {
+        assert_eq!(send(&app, staff_login()).await.status(), expected);
     }
 }
 

@@ -158,7 +158,13 @@ async fn case_and_agent(services: &Services) -> (String, String) {
     let code = totp::code_at(&enrolment.secret, unix).expect("code");
     let outcome = services
         .staff
-        .login("agente.uno", SecretString::from("Ventanilla-Prueba-2026!"), &code, &ClientInfo::default())
+        .login(
+            services.hasher.reserve().expect("place"),
+            "agente.uno",
+            SecretString::from("Ventanilla-Prueba-2026!"),
+            &code,
+            &ClientInfo::default(),
+        )
         .await
         .expect("db");
     let StaffLoginOutcome::LoggedIn { session, .. } = outcome else { panic!("not logged in") };

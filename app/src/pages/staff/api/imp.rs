@@ -51,10 +51,15 @@ pub async fn log_in(username: String, password: String, code: String) -> Result<
     if !problems.is_empty() {
         return Ok(StaffLoginReply::Invalid(problems));
     }
+    // The place in the hashing line first, as for an affiliate's login: the excess of a burst is
+    // answered 503 at once, before it counts against a rate limit.
+    let place = services.hasher.reserve()?;
     crate::server::rate_limit(&services, Some(clave_backend::rate_limits::Subject::StaffUser(&username)))
         .await?;
-    let outcome =
-        services.staff.login(username.trim(), SecretString::from(password), &code, &client_info()).await?;
+    let outcome = services
+        .staff
+        .login(place, username.trim(), SecretString::from(password), &code, &client_info())
+        .await?;
     Ok(match outcome {
         StaffLoginOutcome::LoggedIn { session, .. } => {
             cookies::set(cookies::STAFF, session.expose(), None, services.settings.served_over_tls());
