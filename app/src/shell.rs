@@ -9,7 +9,7 @@ use leptos_router::{
 
 use crate::{
     components::layout::Layout,
-    i18n::{I18nContextProvider, t_string, use_i18n},
+    i18n::{I18nContextProvider, use_i18n},
     pages::{
         activate::ActivatePage,
         dev_mail::DevMail,
@@ -93,7 +93,7 @@ fn Head() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
-        <Meta name="description" content=move || t_string!(i18n, home_intro) />
+        <Meta name="description" content=tr!(i18n, home_intro) />
         <Meta name="theme-color" content="#0b4f8a" />
         <Title formatter=move |page: String| {
             if page.is_empty() { "Clave IESS".to_owned() } else { format!("{page} · Clave IESS") }

@@ -130,7 +130,7 @@ pub fn Captcha(
                 prop:checked=move || matches!(status.get(), Status::Verifying | Status::Verified)
                 on:change=on_change
             />
-            <label for=box_id class="captcha-label">{move || t_string!(i18n, captcha_label)}</label>
+            <label for=box_id class="captcha-label">{tr!(i18n, captcha_label)}</label>
             <span id=status_id class="captcha-status" role="status" aria-live="polite">
                 {move || match status.get() {
                     Status::Idle => "",

@@ -9,7 +9,7 @@
 use clave_domain::security_images::SecurityImageId;
 use leptos::{either::Either, ev::KeyboardEvent, html, prelude::*};
 
-use crate::i18n::{Locale, t, use_i18n};
+use crate::i18n::{Locale, use_i18n};
 
 /// An accessible grid of security images to choose one from.
 #[component]
@@ -90,13 +90,13 @@ pub fn ImagePicker(
                     Some(id) => {
                         Either::Left(
                             view! {
-                                {t!(i18n, picker_chosen)}
+                                {tr!(i18n, picker_chosen)}
                                 " "
                                 <strong>{move || name_of(id)}</strong>
                             },
                         )
                     }
-                    None => Either::Right(t!(i18n, picker_none)),
+                    None => Either::Right(tr!(i18n, picker_none)),
                 }}
             </p>
         </div>

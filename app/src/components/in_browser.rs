@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{t, use_i18n};
+use crate::i18n::use_i18n;
 
 /// Renders `children` in the browser once the page is hydrated; the server, and the browser
 /// while it hydrates, show "Cargando…". For views fed by a `LocalResource` (data the browser
@@ -15,7 +15,7 @@ pub fn InBrowser(children: ChildrenFn) -> impl IntoView {
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| hydrated.set(true));
     view! {
-        <Show when=move || hydrated.get() fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+        <Show when=move || hydrated.get() fallback=move || view! { <p>{tr!(i18n, loading)}</p> }>
             {children()}
         </Show>
     }

@@ -181,17 +181,17 @@ fn keys(keyboard: Keyboard) -> impl IntoView {
         <div
             class="vk-keys"
             role="group"
-            aria-label=move || t_string!(i18n, keyboard_group)
+            aria-label=tr!(i18n, keyboard_group)
             on:keydown=move_focus
         >
             {rows(keyboard, &[layout::DIGITS.len()], Key::Digit)}
             {page_rows}
             <div class="vk-row vk-controls">
-                {control_key(keyboard, Key::Caps, move || t_string!(i18n, keyboard_caps))}
+                {control_key(keyboard, Key::Caps, tr!(i18n, keyboard_caps))}
                 {control_key(keyboard, Key::Page, page_label)}
-                {control_key(keyboard, Key::Delete, move || t_string!(i18n, keyboard_delete))}
-                {control_key(keyboard, Key::Clear, move || t_string!(i18n, keyboard_clear))}
-                {control_key(keyboard, Key::Space, move || t_string!(i18n, keyboard_space))}
+                {control_key(keyboard, Key::Delete, tr!(i18n, keyboard_delete))}
+                {control_key(keyboard, Key::Clear, tr!(i18n, keyboard_clear))}
+                {control_key(keyboard, Key::Space, tr!(i18n, keyboard_space))}
             </div>
         </div>
     }
@@ -248,8 +248,8 @@ fn control_key(
 fn count_text(chars: usize, max_len: usize) -> AnyView {
     let i18n = use_i18n();
     match typed_count(chars, max_len) {
-        TypedCount::None => t!(i18n, keyboard_typed_none).into_any(),
-        TypedCount::Single => t!(i18n, keyboard_typed_single).into_any(),
+        TypedCount::None => tr!(i18n, keyboard_typed_none).into_any(),
+        TypedCount::Single => tr!(i18n, keyboard_typed_single).into_any(),
         TypedCount::Several(total) => t!(i18n, keyboard_typed_several, total = move || total).into_any(),
         TypedCount::Full(total) => t!(i18n, keyboard_typed_full, total = move || total).into_any(),
     }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::i18n::{Locale, use_i18n};
 
 /// Citizen service line (guide 000), in international form for `tel:` links.
 const PHONE_E164: &str = "+59323945666";
@@ -14,20 +14,20 @@ const PHONE_DISPLAY: &str = "(02) 394 5666";
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <a class="skip-link" href="#contenido" on:click=skip_to_content>{t!(i18n, skip_to_content)}</a>
+        <a class="skip-link" href="#contenido" on:click=skip_to_content>{tr!(i18n, skip_to_content)}</a>
         <header class="site-header">
             <div class="container header-inner">
                 <a class="brand" href="/">
                     <Logo />
                     <span class="brand-text">
-                        <span class="brand-name">{t!(i18n, site_name)}</span>
-                        <span class="brand-tagline">{t!(i18n, site_tagline)}</span>
+                        <span class="brand-name">{tr!(i18n, site_name)}</span>
+                        <span class="brand-tagline">{tr!(i18n, site_tagline)}</span>
                     </span>
                 </a>
-                <nav class="site-nav" aria-label=move || t_string!(i18n, nav_label)>
+                <nav class="site-nav" aria-label=tr!(i18n, nav_label)>
                     <ul>
-                        <li><A href="/" exact=true>{t!(i18n, nav_home)}</A></li>
-                        <li><A href="/ayuda">{t!(i18n, nav_help)}</A></li>
+                        <li><A href="/" exact=true>{tr!(i18n, nav_home)}</A></li>
+                        <li><A href="/ayuda">{tr!(i18n, nav_help)}</A></li>
                     </ul>
                 </nav>
                 <LanguageSwitch />
@@ -69,7 +69,7 @@ fn LanguageSwitch() -> impl IntoView {
         }
     };
     view! {
-        <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, language_label)>
+        <div class="lang-switch" role="group" aria-label=tr!(i18n, language_label)>
             {option(Locale::es, "Español", "es")}
             {option(Locale::en, "English", "en")}
         </div>
@@ -82,18 +82,18 @@ fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <div class="container">
-                <h2 class="footer-title">{t!(i18n, footer_channels_title)}</h2>
+                <h2 class="footer-title">{tr!(i18n, footer_channels_title)}</h2>
                 <ul class="channel-list">
-                    <li>{t!(i18n, footer_online)}</li>
-                    <li>{t!(i18n, footer_cau)}</li>
-                    <li>{t!(i18n, footer_video)}</li>
+                    <li>{tr!(i18n, footer_online)}</li>
+                    <li>{tr!(i18n, footer_cau)}</li>
+                    <li>{tr!(i18n, footer_video)}</li>
                     <li>
-                        {t!(i18n, footer_phone)} " "
+                        {tr!(i18n, footer_phone)} " "
                         <a href=format!("tel:{PHONE_E164}")>{PHONE_DISPLAY}</a>
                     </li>
                 </ul>
-                <p class="footer-free">{t!(i18n, footer_free)}</p>
-                <p class="footer-legal">{t!(i18n, footer_legal)}</p>
+                <p class="footer-free">{tr!(i18n, footer_free)}</p>
+                <p class="footer-legal">{tr!(i18n, footer_legal)}</p>
             </div>
         </footer>
     }

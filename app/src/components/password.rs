@@ -11,7 +11,7 @@ use crate::{
         keyboard::VirtualKeyboard,
     },
     error::AppError,
-    i18n::{Locale, t, t_string, use_i18n},
+    i18n::{Locale, t_string, use_i18n},
 };
 
 /// How the virtual keyboard may be used (settings `keyboard.input` and `keyboard.shuffle`).
@@ -106,7 +106,7 @@ pub fn NewPasswordFields(
     let instant = instant_problem(password);
     let password_error = field_message(problems, "password");
     view! {
-        <p class="field-hint" id="password-rules">{t!(i18n, act_password_rules)}</p>
+        <p class="field-hint" id="password-rules">{tr!(i18n, act_password_rules)}</p>
         <PasswordField
             id="password"
             label=Signal::derive(move || t_string!(i18n, act_password).to_owned())
@@ -132,10 +132,10 @@ pub fn TermsAcceptance(accepted: RwSignal<bool>, problems: RwSignal<Vec<FieldPro
     let error = field_message(problems, "terms");
     view! {
         <div class="terms" role="region" aria-labelledby="terms-title" tabindex="0">
-            <h3 id="terms-title">{t!(i18n, act_terms_title)}</h3>
-            <p>{t!(i18n, act_terms_1)}</p>
-            <p>{t!(i18n, act_terms_2)}</p>
-            <p>{t!(i18n, act_terms_3)}</p>
+            <h3 id="terms-title">{tr!(i18n, act_terms_title)}</h3>
+            <p>{tr!(i18n, act_terms_1)}</p>
+            <p>{tr!(i18n, act_terms_2)}</p>
+            <p>{tr!(i18n, act_terms_3)}</p>
         </div>
         <div class="field field-check" class:field-invalid=move || error.get().is_some()>
             <input
@@ -146,7 +146,7 @@ pub fn TermsAcceptance(accepted: RwSignal<bool>, problems: RwSignal<Vec<FieldPro
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=move || error.get().map(|_| "terms-error")
             />
-            <label for="terms">{t!(i18n, act_accept_terms)}</label>
+            <label for="terms">{tr!(i18n, act_accept_terms)}</label>
             <FieldError id="terms-error" error=error />
         </div>
     }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     components::{failure::FailureAlert, field::field_message},
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 /// A server answer to a wizard step: the next step, or the problems at their fields (then
@@ -183,7 +183,7 @@ pub fn LinkSentStep(
         view! {
             <button type="button" class="button button-secondary" disabled=move || resending.get()
                 on:click=move |_| on_resend.run(())>
-                {t!(i18n, gen_resend)}
+                {tr!(i18n, gen_resend)}
             </button>
             <p class="field-hint">{move || t_string!(i18n, gen_resends_left).replace("{n}", &left.to_string())}</p>
         }
@@ -219,7 +219,7 @@ pub fn Stepper(
         t_string!(i18n, wizard_progress).replace("{n}", &n.to_string()).replace("{total}", &total.to_string())
     };
     view! {
-        <nav class="stepper" aria-label=move || t_string!(i18n, wizard_steps_label)>
+        <nav class="stepper" aria-label=tr!(i18n, wizard_steps_label)>
             <p class="stepper-progress">{progress}</p>
             <ol>
                 {move || {

@@ -17,7 +17,7 @@ use crate::{
         wizard::{LinkValidity, StepHeading, Stepper},
     },
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
     pages::generate::step_titles,
 };
 
@@ -121,20 +121,20 @@ pub fn ActivatePage() -> impl IntoView {
         });
     });
     view! {
-        <Title text=move || t_string!(i18n, act_title) />
-        <h1>{t!(i18n, gen_title)}</h1>
+        <Title text=tr!(i18n, act_title) />
+        <h1>{tr!(i18n, gen_title)}</h1>
         <div class="wizard">
             <Stepper titles=step_titles() current=4_usize />
             <section class="wizard-panel">
                 {move || match stage.get() {
                     Stage::Checking => view! {
-                        <h2 class="step-heading">{t!(i18n, gen_step_activation)}</h2>
-                        <p role="status">{t!(i18n, act_checking)}</p>
+                        <h2 class="step-heading">{tr!(i18n, gen_step_activation)}</h2>
+                        <p role="status">{tr!(i18n, act_checking)}</p>
                     }.into_any(),
                     Stage::Link(LinkState::NotValid) => view! {
                         <StepHeading text=Signal::derive(move || t_string!(i18n, act_not_valid_title).to_owned()) take_focus=true />
-                        <div class="alert alert-warning" role="alert">{t!(i18n, act_not_valid_body)}</div>
-                        <A href=clave_domain::routes::GENERATE attr:class="button">{t!(i18n, act_start_again)}</A>
+                        <div class="alert alert-warning" role="alert">{tr!(i18n, act_not_valid_body)}</div>
+                        <A href=clave_domain::routes::GENERATE attr:class="button">{tr!(i18n, act_start_again)}</A>
                     }.into_any(),
                     Stage::Link(LinkState::Ready { expires_in_ms, keyboard }) => view! {
                         <ActivationFields token=token expires_in_ms=expires_in_ms policy=keyboard stage=stage />
@@ -142,11 +142,11 @@ pub fn ActivatePage() -> impl IntoView {
                     Stage::Done => view! { <Success /> }.into_any(),
                     Stage::AlreadyHasClave => view! {
                         <StepHeading text=Signal::derive(move || t_string!(i18n, gen_use_recovery_title).to_owned()) take_focus=true />
-                        <p class="lead">{t!(i18n, gen_use_recovery_body)}</p>
-                        <A href="/" attr:class="button">{t!(i18n, gen_exit)}</A>
+                        <p class="lead">{tr!(i18n, gen_use_recovery_body)}</p>
+                        <A href="/" attr:class="button">{tr!(i18n, gen_exit)}</A>
                     }.into_any(),
                     Stage::Failed(error) => view! {
-                        <h2 class="step-heading">{t!(i18n, gen_step_activation)}</h2>
+                        <h2 class="step-heading">{tr!(i18n, gen_step_activation)}</h2>
                         <FailureAlert error=error />
                     }.into_any(),
                 }}
@@ -192,14 +192,14 @@ fn ActivationFields(
         });
     };
     view! {
-        <h2 class="step-heading">{t!(i18n, gen_step_activation)}</h2>
+        <h2 class="step-heading">{tr!(i18n, gen_step_activation)}</h2>
         {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
         <LinkValidity remaining_ms=expires_in_ms expired=expired />
         <form class="form" on:submit=on_submit novalidate>
             <TermsAcceptance accepted=terms problems=problems />
             <NewPasswordFields password=password confirmation=confirmation policy=policy problems=problems />
             <button type="submit" class="button" disabled=move || action.pending().get() || expired.get()>
-                {t!(i18n, act_generate)}
+                {tr!(i18n, act_generate)}
             </button>
         </form>
     }
@@ -215,8 +215,8 @@ fn Success() -> impl IntoView {
         }
     });
     view! {
-        <h2 class="step-heading" tabindex="-1" node_ref=heading>{t!(i18n, act_done_title)}</h2>
-        <div class="alert alert-success" role="status">{t!(i18n, act_done_body)}</div>
-        <A href="/" attr:class="button">{t!(i18n, act_exit)}</A>
+        <h2 class="step-heading" tabindex="-1" node_ref=heading>{tr!(i18n, act_done_title)}</h2>
+        <div class="alert alert-success" role="status">{tr!(i18n, act_done_body)}</div>
+        <A href="/" attr:class="button">{tr!(i18n, act_exit)}</A>
     }
 }

@@ -2,11 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    error::AppError,
-    i18n::{t, t_string, use_i18n},
-    pages::not_found::NotFound,
-};
+use crate::{error::AppError, i18n::use_i18n, pages::not_found::NotFound};
 
 /// One message of the development mailbox, as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,12 +59,12 @@ pub fn DevMail() -> impl IntoView {
     // is only known once this has loaded, and it is sent with the first byte.
     let mail = Resource::new_blocking(|| (), |()| dev_mailbox());
     view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{tr!(i18n, loading)}</p> }>
             {move || {
                 mail.get()
                     .map(|result| match result {
                         Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                        Err(_) => view! { <p role="alert">{t!(i18n, error_unavailable)}</p> }.into_any(),
+                        Err(_) => view! { <p role="alert">{tr!(i18n, error_unavailable)}</p> }.into_any(),
                         Ok(messages) => view! { <Mailbox messages refresh=move || mail.refetch() /> }.into_any(),
                     })
             }}
@@ -81,14 +77,14 @@ fn Mailbox(messages: Vec<DevMessage>, refresh: impl Fn() + Send + Sync + 'static
     let i18n = use_i18n();
     let empty = messages.is_empty();
     view! {
-        <Title text=move || t_string!(i18n, dev_mail_title) />
-        <h1>{t!(i18n, dev_mail_title)}</h1>
-        <p class="lead">{t!(i18n, dev_mail_intro)}</p>
+        <Title text=tr!(i18n, dev_mail_title) />
+        <h1>{tr!(i18n, dev_mail_title)}</h1>
+        <p class="lead">{tr!(i18n, dev_mail_intro)}</p>
         <button type="button" class="button button-secondary" on:click=move |_| refresh()>
-            {t!(i18n, dev_mail_refresh)}
+            {tr!(i18n, dev_mail_refresh)}
         </button>
         <Show when=move || empty>
-            <p>{t!(i18n, dev_mail_empty)}</p>
+            <p>{tr!(i18n, dev_mail_empty)}</p>
         </Show>
         <ul class="mail-list">
             {messages
@@ -101,9 +97,9 @@ fn Mailbox(messages: Vec<DevMessage>, refresh: impl Fn() + Send + Sync + 'static
                             <article aria-labelledby=labelled_by>
                                 <h2 id=heading>{m.subject}</h2>
                                 <dl>
-                                    <dt>{t!(i18n, dev_mail_to)}</dt>
+                                    <dt>{tr!(i18n, dev_mail_to)}</dt>
                                     <dd>{m.recipient}</dd>
-                                    <dt>{t!(i18n, dev_mail_date)}</dt>
+                                    <dt>{tr!(i18n, dev_mail_date)}</dt>
                                     <dd>{m.delivered_at}</dd>
                                 </dl>
                                 <pre>{m.text}</pre>
@@ -111,7 +107,7 @@ fn Mailbox(messages: Vec<DevMessage>, refresh: impl Fn() + Send + Sync + 'static
                                     let any = !m.links.is_empty();
                                     move || any
                                 }>
-                                    <h3>{t!(i18n, dev_mail_links)}</h3>
+                                    <h3>{tr!(i18n, dev_mail_links)}</h3>
                                 </Show>
                                 <ul>
                                     {m.links

@@ -4,7 +4,7 @@ use leptos_router::components::A;
 
 use crate::{
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 /// Whether the video-call desk is answering now (Ecuador time, server clock).
@@ -28,9 +28,9 @@ pub fn Help() -> impl IntoView {
         }
     };
     view! {
-        <Title text=move || t_string!(i18n, help_title) />
-        <h1>{t!(i18n, help_title)}</h1>
-        <p class="lead">{t!(i18n, help_intro)}</p>
+        <Title text=tr!(i18n, help_title) />
+        <h1>{tr!(i18n, help_title)}</h1>
+        <p class="lead">{tr!(i18n, help_intro)}</p>
         <Suspense fallback=|| ()>
             {move || {
                 desk.get()
@@ -49,42 +49,42 @@ pub fn Help() -> impl IntoView {
             }}
         </Suspense>
         <div class="faq-list">
-            {faq(t!(i18n, help_q_video_who).into_any(), view! { <p>{t!(i18n, help_a_video_who)}</p> }.into_any())}
-            {faq(t!(i18n, help_q_abroad).into_any(), view! { <p>{t!(i18n, help_a_abroad)}</p> }.into_any())}
-            {faq(t!(i18n, help_q_cost).into_any(), view! { <p>{t!(i18n, help_a_cost)}</p> }.into_any())}
-            {faq(t!(i18n, help_q_locked).into_any(), view! { <p>{t!(i18n, help_a_locked)}</p> }.into_any())}
-            {faq(t!(i18n, help_q_attempts).into_any(), view! { <p>{t!(i18n, help_a_attempts)}</p> }.into_any())}
+            {faq(tr!(i18n, help_q_video_who).into_any(), view! { <p>{tr!(i18n, help_a_video_who)}</p> }.into_any())}
+            {faq(tr!(i18n, help_q_abroad).into_any(), view! { <p>{tr!(i18n, help_a_abroad)}</p> }.into_any())}
+            {faq(tr!(i18n, help_q_cost).into_any(), view! { <p>{tr!(i18n, help_a_cost)}</p> }.into_any())}
+            {faq(tr!(i18n, help_q_locked).into_any(), view! { <p>{tr!(i18n, help_a_locked)}</p> }.into_any())}
+            {faq(tr!(i18n, help_q_attempts).into_any(), view! { <p>{tr!(i18n, help_a_attempts)}</p> }.into_any())}
             {faq(
-                t!(i18n, help_q_requirements).into_any(),
+                tr!(i18n, help_q_requirements).into_any(),
                 view! {
                     <ul>
-                        <li>{t!(i18n, help_a_requirements_online)}</li>
-                        <li>{t!(i18n, help_a_requirements_cau)}</li>
+                        <li>{tr!(i18n, help_a_requirements_online)}</li>
+                        <li>{tr!(i18n, help_a_requirements_cau)}</li>
                         <li>
-                            {t!(i18n, help_a_requirements_ventanilla)}" "
-                            <A href=clave_domain::routes::VENTANILLA>{t!(i18n, vv_new_case_link)}</A>
+                            {tr!(i18n, help_a_requirements_ventanilla)}" "
+                            <A href=clave_domain::routes::VENTANILLA>{tr!(i18n, vv_new_case_link)}</A>
                             " · "
-                            <A href=clave_domain::routes::VENTANILLA_STATUS>{t!(i18n, vv_status_link)}</A>
+                            <A href=clave_domain::routes::VENTANILLA_STATUS>{tr!(i18n, vv_status_link)}</A>
                         </li>
-                        <li>{t!(i18n, help_a_requirements_video)}</li>
+                        <li>{tr!(i18n, help_a_requirements_video)}</li>
                     </ul>
                 }
                     .into_any(),
             )}
             {faq(
-                t!(i18n, help_q_channels).into_any(),
+                tr!(i18n, help_q_channels).into_any(),
                 view! {
-                    <p>{t!(i18n, help_a_channels)}</p>
+                    <p>{tr!(i18n, help_a_channels)}</p>
                     <p>
-                        {t!(i18n, vv_help_channel)}" "
-                        <A href=clave_domain::routes::VENTANILLA>{t!(i18n, vv_new_case_link)}</A>
+                        {tr!(i18n, vv_help_channel)}" "
+                        <A href=clave_domain::routes::VENTANILLA>{tr!(i18n, vv_new_case_link)}</A>
                         " · "
-                        <A href=clave_domain::routes::VENTANILLA_STATUS>{t!(i18n, vv_status_link)}</A>
+                        <A href=clave_domain::routes::VENTANILLA_STATUS>{tr!(i18n, vv_status_link)}</A>
                     </p>
                 }
                     .into_any(),
             )}
-            {faq(t!(i18n, help_q_unlock_link).into_any(), view! { <p>{t!(i18n, help_a_unlock_link)}</p> }.into_any())}
+            {faq(tr!(i18n, help_q_unlock_link).into_any(), view! { <p>{tr!(i18n, help_a_unlock_link)}</p> }.into_any())}
         </div>
     }
 }

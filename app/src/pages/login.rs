@@ -16,7 +16,7 @@ use crate::{
         password::{KeyboardPolicy, PasswordField, fetch_keyboard_policy},
     },
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 /// What "Ingresar" did.
@@ -95,12 +95,12 @@ pub fn Login() -> impl IntoView {
     let i18n = use_i18n();
     let policy = Resource::new(|| (), |()| fetch_keyboard_policy());
     view! {
-        <Title text=move || t_string!(i18n, login_title) />
-        <h1>{t!(i18n, login_title)}</h1>
-        <p class="lead">{t!(i18n, login_intro)}</p>
+        <Title text=tr!(i18n, login_title) />
+        <h1>{tr!(i18n, login_title)}</h1>
+        <p class="lead">{tr!(i18n, login_intro)}</p>
         <section class="panel login-panel" aria-labelledby="login-form-title">
-            <h2 id="login-form-title">{t!(i18n, login_form_title)}</h2>
-            <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            <h2 id="login-form-title">{tr!(i18n, login_form_title)}</h2>
+            <Suspense fallback=move || view! { <p>{tr!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match policy.await {
                         Ok(policy) => view! { <LoginForm policy=policy /> }.into_any(),
@@ -110,9 +110,9 @@ pub fn Login() -> impl IntoView {
             </Suspense>
         </section>
         <aside class="panel panel-notice login-aside">
-            <h2>{t!(i18n, login_no_clave_title)}</h2>
-            <p>{t!(i18n, login_no_clave_body)}</p>
-            <A href=routes::GENERATE>{t!(i18n, login_no_clave_link)}</A>
+            <h2>{tr!(i18n, login_no_clave_title)}</h2>
+            <p>{tr!(i18n, login_no_clave_body)}</p>
+            <A href=routes::GENERATE>{tr!(i18n, login_no_clave_link)}</A>
         </aside>
     }
 }
@@ -173,7 +173,7 @@ fn LoginForm(policy: KeyboardPolicy) -> impl IntoView {
                 autocomplete="current-password"
             />
             <button type="submit" class="button" disabled=move || action.pending().get()>
-                {t!(i18n, login_submit)}
+                {tr!(i18n, login_submit)}
             </button>
         </form>
     }
@@ -186,11 +186,11 @@ fn Refused(max_failures: u32) -> impl IntoView {
     let lock_rule = move || t_string!(i18n, login_refused_lock).replace("{max}", &max_failures.to_string());
     view! {
         <div class="alert alert-error" role="alert">
-            <p>{t!(i18n, login_refused)}</p>
+            <p>{tr!(i18n, login_refused)}</p>
             <p>{lock_rule}</p>
             <ul class="alert-links">
-                <li><A href=routes::UNLOCK>{t!(i18n, login_unlock_link)}</A></li>
-                <li><A href=routes::RECOVER>{t!(i18n, login_recover_link)}</A></li>
+                <li><A href=routes::UNLOCK>{tr!(i18n, login_unlock_link)}</A></li>
+                <li><A href=routes::RECOVER>{tr!(i18n, login_recover_link)}</A></li>
             </ul>
         </div>
     }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::use_i18n;
 
 /// Every unknown address: a real 404 status and a way home.
 #[component]
@@ -13,11 +13,11 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, not_found_title) />
+        <Title text=tr!(i18n, not_found_title) />
         <section class="message-page">
-            <h1>{t!(i18n, not_found_title)}</h1>
-            <p>{t!(i18n, not_found_body)}</p>
-            <A href="/" attr:class="button">{t!(i18n, not_found_home)}</A>
+            <h1>{tr!(i18n, not_found_title)}</h1>
+            <p>{tr!(i18n, not_found_body)}</p>
+            <A href="/" attr:class="button">{tr!(i18n, not_found_home)}</A>
         </section>
     }
 }

@@ -11,7 +11,7 @@ use crate::{
     components::fragment::check_fragment_token,
     components::wizard::StepHeading,
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 /// What the confirmation did.
@@ -78,26 +78,26 @@ pub fn NotMe() -> impl IntoView {
         None => {}
     });
     view! {
-        <Title text=move || t_string!(i18n, notme_title) />
-        <h1>{t!(i18n, notme_title)}</h1>
+        <Title text=tr!(i18n, notme_title) />
+        <h1>{tr!(i18n, notme_title)}</h1>
         <section class="panel">
             {move || match stage.get() {
-                Stage::Checking => view! { <p role="status">{t!(i18n, act_checking)}</p> }.into_any(),
+                Stage::Checking => view! { <p role="status">{tr!(i18n, act_checking)}</p> }.into_any(),
                 Stage::Ready => view! {
-                    <p class="lead">{t!(i18n, notme_body)}</p>
+                    <p class="lead">{tr!(i18n, notme_body)}</p>
                     <button type="button" class="button button-danger" disabled=move || confirm.pending().get()
                         on:click=move |_| { confirm.dispatch(ConfirmNotMe { token: token.get_value() }); }>
-                        {t!(i18n, notme_confirm)}
+                        {tr!(i18n, notme_confirm)}
                     </button>
                 }.into_any(),
                 Stage::Locked => view! {
                     <StepHeading text=Signal::derive(move || t_string!(i18n, notme_locked_title).to_owned()) take_focus=true />
-                    <div class="alert alert-success" role="status">{t!(i18n, notme_locked)}</div>
-                    <A href=clave_domain::routes::HELP attr:class="button">{t!(i18n, gen_blocked_channels)}</A>
+                    <div class="alert alert-success" role="status">{tr!(i18n, notme_locked)}</div>
+                    <A href=clave_domain::routes::HELP attr:class="button">{tr!(i18n, gen_blocked_channels)}</A>
                 }.into_any(),
                 Stage::NotValid => view! {
                     <StepHeading text=Signal::derive(move || t_string!(i18n, act_not_valid_title).to_owned()) take_focus=true />
-                    <div class="alert alert-warning" role="alert">{t!(i18n, notme_not_valid)}</div>
+                    <div class="alert alert-warning" role="alert">{tr!(i18n, notme_not_valid)}</div>
                 }.into_any(),
                 Stage::Failed(error) => view! { <FailureAlert error=error /> }.into_any(),
             }}

@@ -17,7 +17,7 @@ use crate::{
         wizard::{LinkValidity, StepHeading, Stepper},
     },
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
     pages::{activate::LinkState, recover::step_titles},
 };
 
@@ -112,20 +112,20 @@ pub fn ResetPage() -> impl IntoView {
         });
     });
     view! {
-        <Title text=move || t_string!(i18n, rec_reset_title) />
-        <h1>{t!(i18n, rec_title)}</h1>
+        <Title text=tr!(i18n, rec_reset_title) />
+        <h1>{tr!(i18n, rec_title)}</h1>
         <div class="wizard">
             <Stepper titles=step_titles() current=4_usize />
             <section class="wizard-panel">
                 {move || match stage.get() {
                     Stage::Checking => view! {
-                        <h2 class="step-heading">{t!(i18n, rec_step_password)}</h2>
-                        <p role="status">{t!(i18n, act_checking)}</p>
+                        <h2 class="step-heading">{tr!(i18n, rec_step_password)}</h2>
+                        <p role="status">{tr!(i18n, act_checking)}</p>
                     }.into_any(),
                     Stage::Link(LinkState::NotValid) => view! {
                         <StepHeading text=Signal::derive(move || t_string!(i18n, act_not_valid_title).to_owned()) take_focus=true />
-                        <div class="alert alert-warning" role="alert">{t!(i18n, rec_not_valid_body)}</div>
-                        <A href=routes::RECOVER attr:class="button">{t!(i18n, gen_restart)}</A>
+                        <div class="alert alert-warning" role="alert">{tr!(i18n, rec_not_valid_body)}</div>
+                        <A href=routes::RECOVER attr:class="button">{tr!(i18n, gen_restart)}</A>
                     }.into_any(),
                     Stage::Link(LinkState::Ready { expires_in_ms, keyboard }) => view! {
                         <ResetFields token=token expires_in_ms=expires_in_ms policy=keyboard stage=stage />
@@ -133,11 +133,11 @@ pub fn ResetPage() -> impl IntoView {
                     Stage::Done => view! { <Success /> }.into_any(),
                     Stage::LockedMeanwhile => view! {
                         <StepHeading text=Signal::derive(move || t_string!(i18n, rec_locked_title).to_owned()) take_focus=true />
-                        <div class="alert alert-error" role="alert">{t!(i18n, rec_locked_body)}</div>
-                        <A href=routes::HELP attr:class="button">{t!(i18n, gen_blocked_channels)}</A>
+                        <div class="alert alert-error" role="alert">{tr!(i18n, rec_locked_body)}</div>
+                        <A href=routes::HELP attr:class="button">{tr!(i18n, gen_blocked_channels)}</A>
                     }.into_any(),
                     Stage::Failed(error) => view! {
-                        <h2 class="step-heading">{t!(i18n, rec_step_password)}</h2>
+                        <h2 class="step-heading">{tr!(i18n, rec_step_password)}</h2>
                         <FailureAlert error=error />
                     }.into_any(),
                 }}
@@ -183,14 +183,14 @@ fn ResetFields(
         });
     };
     view! {
-        <h2 class="step-heading">{t!(i18n, rec_step_password)}</h2>
+        <h2 class="step-heading">{tr!(i18n, rec_step_password)}</h2>
         {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
         <LinkValidity remaining_ms=expires_in_ms expired=expired />
         <form class="form" on:submit=on_submit novalidate>
             <TermsAcceptance accepted=terms problems=problems />
             <NewPasswordFields password=password confirmation=confirmation policy=policy problems=problems />
             <button type="submit" class="button" disabled=move || action.pending().get() || expired.get()>
-                {t!(i18n, rec_reset_submit)}
+                {tr!(i18n, rec_reset_submit)}
             </button>
         </form>
     }
@@ -202,7 +202,7 @@ fn Success() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <StepHeading text=Signal::derive(move || t_string!(i18n, rec_done_title).to_owned()) take_focus=true />
-        <div class="alert alert-success" role="status">{t!(i18n, rec_done_body)}</div>
-        <A href=routes::LOGIN attr:class="button">{t!(i18n, rec_go_login)}</A>
+        <div class="alert alert-success" role="status">{tr!(i18n, rec_done_body)}</div>
+        <A href=routes::LOGIN attr:class="button">{tr!(i18n, rec_go_login)}</A>
     }
 }

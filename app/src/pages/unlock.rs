@@ -15,7 +15,7 @@ use crate::{
         wizard::StepHeading,
     },
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 /// What "Desbloquear" answered: the same for every number that is well formed.
@@ -96,14 +96,14 @@ pub fn Unlock() -> impl IntoView {
         None => {}
     });
     view! {
-        <Title text=move || t_string!(i18n, unlock_title) />
-        <h1>{t!(i18n, unlock_title)}</h1>
+        <Title text=tr!(i18n, unlock_title) />
+        <h1>{tr!(i18n, unlock_title)}</h1>
         <section class="panel">
             <Show
                 when=move || sent.get()
                 fallback=move || view! {
                     {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
-                    <p class="lead">{t!(i18n, unlock_intro)}</p>
+                    <p class="lead">{tr!(i18n, unlock_intro)}</p>
                     <IdentificationForm
                         problems=problems
                         pending=request.pending()
@@ -116,15 +116,15 @@ pub fn Unlock() -> impl IntoView {
                 }
             >
                 <StepHeading text=Signal::derive(move || t_string!(i18n, unlock_sent_title).to_owned()) take_focus=true />
-                <div class="alert alert-success" role="status">{t!(i18n, unlock_sent_body)}</div>
-                <p>{t!(i18n, unlock_sent_other_channels)}</p>
-                <A href=routes::HELP attr:class="button button-secondary">{t!(i18n, gen_blocked_channels)}</A>
+                <div class="alert alert-success" role="status">{tr!(i18n, unlock_sent_body)}</div>
+                <p>{tr!(i18n, unlock_sent_other_channels)}</p>
+                <A href=routes::HELP attr:class="button button-secondary">{tr!(i18n, gen_blocked_channels)}</A>
             </Show>
         </section>
         <aside class="panel panel-notice">
-            <h2>{t!(i18n, unlock_who_title)}</h2>
-            <p>{t!(i18n, unlock_who_body)}</p>
-            <A href=routes::HELP>{t!(i18n, gen_foreigners_link)}</A>
+            <h2>{tr!(i18n, unlock_who_title)}</h2>
+            <p>{tr!(i18n, unlock_who_body)}</p>
+            <A href=routes::HELP>{tr!(i18n, gen_foreigners_link)}</A>
         </aside>
     }
 }
@@ -159,27 +159,27 @@ pub fn UnlockConfirm() -> impl IntoView {
         None => {}
     });
     view! {
-        <Title text=move || t_string!(i18n, unlock_title) />
-        <h1>{t!(i18n, unlock_title)}</h1>
+        <Title text=tr!(i18n, unlock_title) />
+        <h1>{tr!(i18n, unlock_title)}</h1>
         <section class="panel">
             {move || match stage.get() {
-                Stage::Checking => view! { <p role="status">{t!(i18n, act_checking)}</p> }.into_any(),
+                Stage::Checking => view! { <p role="status">{tr!(i18n, act_checking)}</p> }.into_any(),
                 Stage::Ready => view! {
-                    <p class="lead">{t!(i18n, unlock_confirm_body)}</p>
+                    <p class="lead">{tr!(i18n, unlock_confirm_body)}</p>
                     <button type="button" class="button" disabled=move || confirm.pending().get()
                         on:click=move |_| { confirm.dispatch(ConfirmUnlock { token: token.get_value() }); }>
-                        {t!(i18n, unlock_confirm)}
+                        {tr!(i18n, unlock_confirm)}
                     </button>
                 }.into_any(),
                 Stage::Unlocked => view! {
                     <StepHeading text=Signal::derive(move || t_string!(i18n, unlock_done_title).to_owned()) take_focus=true />
-                    <div class="alert alert-success" role="status">{t!(i18n, unlock_done_body)}</div>
-                    <A href=routes::LOGIN attr:class="button">{t!(i18n, unlock_go_login)}</A>
+                    <div class="alert alert-success" role="status">{tr!(i18n, unlock_done_body)}</div>
+                    <A href=routes::LOGIN attr:class="button">{tr!(i18n, unlock_go_login)}</A>
                 }.into_any(),
                 Stage::NotValid => view! {
                     <StepHeading text=Signal::derive(move || t_string!(i18n, act_not_valid_title).to_owned()) take_focus=true />
-                    <div class="alert alert-warning" role="alert">{t!(i18n, unlock_not_valid)}</div>
-                    <A href=routes::UNLOCK attr:class="button">{t!(i18n, unlock_ask_again)}</A>
+                    <div class="alert alert-warning" role="alert">{tr!(i18n, unlock_not_valid)}</div>
+                    <A href=routes::UNLOCK attr:class="button">{tr!(i18n, unlock_ask_again)}</A>
                 }.into_any(),
                 Stage::Failed(error) => view! { <FailureAlert error=error /> }.into_any(),
             }}

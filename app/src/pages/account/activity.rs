@@ -9,7 +9,7 @@ use super::{
     api::{ACTIVITY_SHOWN, LocalTime},
     page,
 };
-use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::i18n::{Locale, t_string, use_i18n};
 
 /// `{day} de {month} de {year}, {time}` with the month's name from a comma-separated list.
 fn format_long(at: LocalTime, months: &str, template: &str) -> String {
@@ -68,7 +68,7 @@ pub(super) fn ActivityTable() -> impl IntoView {
     let rows = move || {
         let events = page.summary.with(|s| s.activity.clone());
         if events.is_empty() {
-            return view! { <tr><td colspan="4">{t!(i18n, acct_activity_empty)}</td></tr> }.into_any();
+            return view! { <tr><td colspan="4">{tr!(i18n, acct_activity_empty)}</td></tr> }.into_any();
         }
         events
             .into_iter()
@@ -77,16 +77,16 @@ pub(super) fn ActivityTable() -> impl IntoView {
                 // `data-label`: on a phone each row is a block, every cell labelled by its column.
                 view! {
                     <tr>
-                        <td class="acct-when" data-label=move || t_string!(i18n, acct_activity_when)>
+                        <td class="acct-when" data-label=tr!(i18n, acct_activity_when)>
                             {event.at.short()}
                         </td>
-                        <td data-label=move || t_string!(i18n, acct_activity_what)>
+                        <td data-label=tr!(i18n, acct_activity_what)>
                             {move || kind_text(i18n, event.kind)}
                         </td>
-                        <td class="acct-ip" data-label=move || t_string!(i18n, acct_activity_ip)>
+                        <td class="acct-ip" data-label=tr!(i18n, acct_activity_ip)>
                             {move || ip.clone().unwrap_or_else(|| t_string!(i18n, acct_ip_unknown).to_owned())}
                         </td>
-                        <td data-label=move || t_string!(i18n, acct_activity_browser)>{event.browser}</td>
+                        <td data-label=tr!(i18n, acct_activity_browser)>{event.browser}</td>
                     </tr>
                 }
             })
@@ -95,16 +95,16 @@ pub(super) fn ActivityTable() -> impl IntoView {
     };
     view! {
         <section class="panel acct-activity" aria-labelledby="acct-activity-title">
-            <h2 id="acct-activity-title">{t!(i18n, acct_activity_title)}</h2>
-            <p>{t!(i18n, acct_activity_intro)}</p>
+            <h2 id="acct-activity-title">{tr!(i18n, acct_activity_title)}</h2>
+            <p>{tr!(i18n, acct_activity_intro)}</p>
             <table class="activity-table">
                 <caption>{caption}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, acct_activity_when)}</th>
-                        <th scope="col">{t!(i18n, acct_activity_what)}</th>
-                        <th scope="col">{t!(i18n, acct_activity_ip)}</th>
-                        <th scope="col">{t!(i18n, acct_activity_browser)}</th>
+                        <th scope="col">{tr!(i18n, acct_activity_when)}</th>
+                        <th scope="col">{tr!(i18n, acct_activity_what)}</th>
+                        <th scope="col">{tr!(i18n, acct_activity_ip)}</th>
+                        <th scope="col">{tr!(i18n, acct_activity_browser)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

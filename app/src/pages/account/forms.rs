@@ -17,7 +17,7 @@ use crate::{
         password::{KeyboardPolicy, NewPasswordFields, PasswordField},
     },
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 /// After a refused change: once the errors are drawn, the focus goes to the first field marked
@@ -138,11 +138,11 @@ pub(super) fn ChangePassword(policy: KeyboardPolicy) -> impl IntoView {
                 button=state.toggle
             />
             {move || state.done.get().then(|| view! {
-                <div class="alert alert-success" role="status">{t!(i18n, acct_password_done)}</div>
+                <div class="alert alert-success" role="status">{tr!(i18n, acct_password_done)}</div>
             })}
             <div id="acct-password-body" class="disclosure-body" hidden=move || !state.open.get()>
                 {move || state.failure.get().map(|error| view! { <FailureAlert error=error /> })}
-                <p>{t!(i18n, acct_password_intro)}</p>
+                <p>{tr!(i18n, acct_password_intro)}</p>
                 <form class="form" on:submit=on_submit novalidate node_ref=state.form>
                     <PasswordField
                         id="current"
@@ -159,7 +159,7 @@ pub(super) fn ChangePassword(policy: KeyboardPolicy) -> impl IntoView {
                         problems=state.problems
                     />
                     <button type="submit" class="button" disabled=move || action.pending().get()>
-                        {t!(i18n, acct_password_submit)}
+                        {tr!(i18n, acct_password_submit)}
                     </button>
                 </form>
             </div>
@@ -198,11 +198,11 @@ pub(super) fn ChangeContacts(policy: KeyboardPolicy) -> impl IntoView {
                 button=state.toggle
             />
             {move || state.done.get().then(|| view! {
-                <div class="alert alert-success" role="status">{t!(i18n, acct_contacts_done)}</div>
+                <div class="alert alert-success" role="status">{tr!(i18n, acct_contacts_done)}</div>
             })}
             <div id="acct-contacts-body" class="disclosure-body" hidden=move || !state.open.get()>
                 {move || state.failure.get().map(|error| view! { <FailureAlert error=error /> })}
-                <p>{t!(i18n, acct_contacts_intro)}</p>
+                <p>{tr!(i18n, acct_contacts_intro)}</p>
                 <form class="form" on:submit=on_submit novalidate node_ref=state.form>
                     <TextField
                         name="email"
@@ -244,7 +244,7 @@ pub(super) fn ChangeContacts(policy: KeyboardPolicy) -> impl IntoView {
                         autocomplete="current-password"
                     />
                     <button type="submit" class="button" disabled=move || action.pending().get()>
-                        {t!(i18n, acct_contacts_submit)}
+                        {tr!(i18n, acct_contacts_submit)}
                     </button>
                 </form>
             </div>

@@ -15,7 +15,7 @@ use crate::{
     components::failure::FailureAlert,
     components::wizard::StepHeading,
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 /// The page's shared state: the data on screen, and whether the session ended.
@@ -49,17 +49,17 @@ pub fn Account() -> impl IntoView {
     // Blocking, so a cookie the server clears (an ended session) reaches the response headers.
     let initial = Resource::new_blocking(|| (), |()| api::load_account());
     view! {
-        <Title text=move || t_string!(i18n, acct_title) />
+        <Title text=tr!(i18n, acct_title) />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match initial.await {
                     Ok(Summary::Live(summary)) => view! { <Live summary=*summary /> }.into_any(),
                     Ok(Summary::Ended) => view! {
-                        <h1>{t!(i18n, acct_title)}</h1>
+                        <h1>{tr!(i18n, acct_title)}</h1>
                         <SessionEnded take_focus=false />
                     }.into_any(),
                     Err(error) => view! {
-                        <h1>{t!(i18n, acct_title)}</h1>
+                        <h1>{tr!(i18n, acct_title)}</h1>
                         <FailureAlert error=error />
                     }.into_any(),
                 }
@@ -86,13 +86,13 @@ fn Live(summary: AccountSummary) -> impl IntoView {
         <Show
             when=move || !page.ended.get()
             fallback=move || view! {
-                <h1>{t!(i18n, acct_title)}</h1>
+                <h1>{tr!(i18n, acct_title)}</h1>
                 <SessionEnded take_focus=true />
             }
         >
             <div class="acct-head">
                 <div>
-                    <h1>{t!(i18n, acct_title)}</h1>
+                    <h1>{tr!(i18n, acct_title)}</h1>
                     <p class="lead">{full_name}</p>
                 </div>
                 <LogoutButton />
@@ -125,20 +125,20 @@ fn PersonalData() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="acct-data-title">
-            <h2 id="acct-data-title">{t!(i18n, acct_data_title)}</h2>
+            <h2 id="acct-data-title">{tr!(i18n, acct_data_title)}</h2>
             <dl class="acct-data">
-                <dt>{t!(i18n, acct_identification)}</dt>
+                <dt>{tr!(i18n, acct_identification)}</dt>
                 <dd>{data(|d| d.identification_masked.clone())}</dd>
-                <dt>{t!(i18n, gen_email)}</dt>
+                <dt>{tr!(i18n, gen_email)}</dt>
                 <dd>{data(|d| d.email_masked.clone())}</dd>
-                <dt>{t!(i18n, gen_mobile)}</dt>
+                <dt>{tr!(i18n, gen_mobile)}</dt>
                 <dd>{data(|d| d.mobile_masked.clone())}</dd>
-                <dt>{t!(i18n, acct_landline)}</dt>
+                <dt>{tr!(i18n, acct_landline)}</dt>
                 <dd>{landline}</dd>
-                <dt>{t!(i18n, acct_password_changed)}</dt>
+                <dt>{tr!(i18n, acct_password_changed)}</dt>
                 <dd>{changed_at}</dd>
             </dl>
-            <p class="field-hint">{t!(i18n, acct_data_masked)}</p>
+            <p class="field-hint">{tr!(i18n, acct_data_masked)}</p>
         </section>
     }
 }
@@ -174,20 +174,20 @@ fn Sessions() -> impl IntoView {
     };
     view! {
         <section class="panel acct-sessions" aria-labelledby="acct-sessions-title">
-            <h2 id="acct-sessions-title">{t!(i18n, acct_sessions_title)}</h2>
+            <h2 id="acct-sessions-title">{tr!(i18n, acct_sessions_title)}</h2>
             <p>{open_text}</p>
             {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
             {move || closed.get().map(|n| view! {
                 <div class="alert alert-success" role="status">{move || closed_text(n)}</div>
             })}
-            <p class="field-hint">{t!(i18n, acct_sessions_hint)}</p>
+            <p class="field-hint">{tr!(i18n, acct_sessions_hint)}</p>
             <button
                 type="button"
                 class="button button-secondary"
                 disabled=move || action.pending().get()
                 on:click=move |_| { action.dispatch(api::EndOtherSessions {}); }
             >
-                {t!(i18n, acct_sessions_end_others)}
+                {tr!(i18n, acct_sessions_end_others)}
             </button>
         </section>
     }
@@ -213,7 +213,7 @@ fn LogoutButton() -> impl IntoView {
                 disabled=move || action.pending().get()
                 on:click=move |_| { action.dispatch(api::LogOut {}); }
             >
-                {t!(i18n, acct_logout)}
+                {tr!(i18n, acct_logout)}
             </button>
             {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
         </div>
@@ -227,8 +227,8 @@ fn SessionEnded(take_focus: bool) -> impl IntoView {
     view! {
         <section class="panel message-panel">
             <StepHeading text=Signal::derive(move || t_string!(i18n, acct_ended_title).to_owned()) take_focus=take_focus />
-            <div class="alert alert-warning" role="alert">{t!(i18n, acct_ended_body)}</div>
-            <A href=clave_domain::routes::LOGIN attr:class="button">{t!(i18n, acct_ended_login)}</A>
+            <div class="alert alert-warning" role="alert">{tr!(i18n, acct_ended_body)}</div>
+            <A href=clave_domain::routes::LOGIN attr:class="button">{tr!(i18n, acct_ended_login)}</A>
         </section>
     }
 }

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use self::api::GenStep;
 use crate::{
     components::{failure::FailureAlert, wizard::WizardSteps},
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 /// The titles of the five steps, the activation included.
@@ -39,8 +39,8 @@ pub fn Generate() -> impl IntoView {
     // Blocking, so a cookie the server clears (a stale flow) reaches the response headers.
     let initial = Resource::new_blocking(|| (), |()| api::current_step());
     view! {
-        <Title text=move || t_string!(i18n, gen_title) />
-        <h1>{t!(i18n, gen_title)}</h1>
+        <Title text=tr!(i18n, gen_title) />
+        <h1>{tr!(i18n, gen_title)}</h1>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match initial.await {

@@ -21,7 +21,7 @@ use crate::{
         image_picker::ImagePicker,
         wizard::LinkSentStep,
     },
-    i18n::{Locale, t, t_string, use_i18n},
+    i18n::{Locale, t_string, use_i18n},
 };
 
 /// The view of `step`.
@@ -53,8 +53,8 @@ fn Identification(expired: bool) -> impl IntoView {
         }
     });
     view! {
-        {expired.then(|| view! { <div class="alert alert-warning" role="status">{t!(i18n, gen_expired)}</div> })}
-        <p>{t!(i18n, gen_identification_intro)}</p>
+        {expired.then(|| view! { <div class="alert alert-warning" role="status">{tr!(i18n, gen_expired)}</div> })}
+        <p>{tr!(i18n, gen_identification_intro)}</p>
         <IdentificationForm
             problems=wizard.problems
             pending=search.pending()
@@ -65,9 +65,9 @@ fn Identification(expired: bool) -> impl IntoView {
             })
         />
         <aside class="panel panel-notice">
-            <h3>{t!(i18n, gen_foreigners_title)}</h3>
-            <p>{t!(i18n, gen_foreigners_body)}</p>
-            <A href=routes::HELP>{t!(i18n, gen_foreigners_link)}</A>
+            <h3>{tr!(i18n, gen_foreigners_title)}</h3>
+            <p>{tr!(i18n, gen_foreigners_body)}</p>
+            <A href=routes::HELP>{tr!(i18n, gen_foreigners_link)}</A>
         </aside>
     }
 }
@@ -106,28 +106,28 @@ fn Challenge(view: ChallengeView, retry: Option<AttemptsLeft>) -> impl IntoView 
     };
     view! {
         {retry.map(|left| view! { <div class="alert alert-warning" role="alert">{move || retry_text(left)}</div> })}
-        <p>{t!(i18n, gen_challenge_intro)}</p>
+        <p>{tr!(i18n, gen_challenge_intro)}</p>
         <form class="form" on:submit=on_submit novalidate>
             <fieldset
                 class="field date-field"
                 class:field-invalid=move || birth_error.get().is_some()
                 aria-describedby=move || birth_error.get().map(|_| "birth-date-error")
             >
-                <legend>{t!(i18n, gen_birth_date)}</legend>
+                <legend>{tr!(i18n, gen_birth_date)}</legend>
                 <div class="date-parts">
                     <div>
-                        <label for="day">{t!(i18n, date_day)}</label>
+                        <label for="day">{tr!(i18n, date_day)}</label>
                         <input id="day" name="day" inputmode="numeric" maxlength="2" autocomplete="bday-day" />
                     </div>
                     <div>
-                        <label for="month">{t!(i18n, date_month)}</label>
+                        <label for="month">{tr!(i18n, date_month)}</label>
                         <select id="month" name="month" autocomplete="bday-month">
-                            <option value="">{t!(i18n, date_choose)}</option>
+                            <option value="">{tr!(i18n, date_choose)}</option>
                             {months}
                         </select>
                     </div>
                     <div>
-                        <label for="year">{t!(i18n, date_year)}</label>
+                        <label for="year">{tr!(i18n, date_year)}</label>
                         <input id="year" name="year" inputmode="numeric" maxlength="4" autocomplete="bday-year" />
                     </div>
                 </div>
@@ -170,7 +170,7 @@ fn Challenge(view: ChallengeView, retry: Option<AttemptsLeft>) -> impl IntoView 
                 })
                 .collect_view()}
             <button type="submit" class="button" disabled=move || answer.pending().get()>
-                {t!(i18n, gen_continue)}
+                {tr!(i18n, gen_continue)}
             </button>
         </form>
         <RestartButton />
@@ -207,10 +207,10 @@ fn PersonalData() -> impl IntoView {
     let image_error = wizard.problem("image");
     let questions_error = wizard.problem("questions");
     view! {
-        <p>{t!(i18n, gen_personal_intro)}</p>
+        <p>{tr!(i18n, gen_personal_intro)}</p>
         <form class="form" on:submit=on_submit novalidate>
             <fieldset class="form-section">
-                <legend>{t!(i18n, gen_contact_title)}</legend>
+                <legend>{tr!(i18n, gen_contact_title)}</legend>
                 <TextField
                     name="email"
                     label=Signal::derive(move || t_string!(i18n, gen_email).to_owned())
@@ -249,8 +249,8 @@ fn PersonalData() -> impl IntoView {
                     if questions_error.get().is_some() { "questions-hint questions-error" } else { "questions-hint" }
                 }
             >
-                <legend>{t!(i18n, gen_questions_title)}</legend>
-                <p class="field-hint" id="questions-hint">{t!(i18n, gen_questions_hint)}</p>
+                <legend>{tr!(i18n, gen_questions_title)}</legend>
+                <p class="field-hint" id="questions-hint">{tr!(i18n, gen_questions_hint)}</p>
                 <FieldError id="questions-error" error=questions_error />
                 {(1..=security_questions::MIN_CHOSEN)
                     .map(|n| view! { <QuestionRow n=n /> })
@@ -267,7 +267,7 @@ fn PersonalData() -> impl IntoView {
                 <FieldError id="image-error" error=image_error />
             </div>
             <button type="submit" class="button" disabled=move || save.pending().get()>
-                {t!(i18n, gen_send_link)}
+                {tr!(i18n, gen_send_link)}
             </button>
         </form>
         <RestartButton />
@@ -304,7 +304,7 @@ fn QuestionRow(n: usize) -> impl IntoView {
                         move || question_error.get().map(|_| id.clone())
                     }
                 >
-                    <option value="">{t!(i18n, gen_choose_question)}</option>
+                    <option value="">{tr!(i18n, gen_choose_question)}</option>
                     {options}
                 </select>
                 <FieldError id=question_error_id.clone() error=question_error />
@@ -343,9 +343,9 @@ fn EmailSent(sent: LinkSentView) -> impl IntoView {
 fn UseRecovery() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <p class="lead">{t!(i18n, gen_use_recovery_body)}</p>
-        <p>{t!(i18n, gen_use_recovery_mail)}</p>
-        <A href="/" attr:class="button">{t!(i18n, gen_exit)}</A>
+        <p class="lead">{tr!(i18n, gen_use_recovery_body)}</p>
+        <p>{tr!(i18n, gen_use_recovery_mail)}</p>
+        <A href="/" attr:class="button">{tr!(i18n, gen_exit)}</A>
     }
 }
 
@@ -353,8 +353,8 @@ fn UseRecovery() -> impl IntoView {
 pub(crate) fn DailyLimit() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="alert alert-warning" role="alert">{t!(i18n, gen_daily_limit_body)}</div>
-        <A href="/" attr:class="button">{t!(i18n, gen_exit)}</A>
+        <div class="alert alert-warning" role="alert">{tr!(i18n, gen_daily_limit_body)}</div>
+        <A href="/" attr:class="button">{tr!(i18n, gen_exit)}</A>
     }
 }
 
@@ -362,8 +362,8 @@ pub(crate) fn DailyLimit() -> impl IntoView {
 fn Blocked() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="alert alert-error" role="alert">{t!(i18n, gen_blocked_body)}</div>
-        <A href=routes::HELP attr:class="button">{t!(i18n, gen_blocked_channels)}</A>
+        <div class="alert alert-error" role="alert">{tr!(i18n, gen_blocked_body)}</div>
+        <A href=routes::HELP attr:class="button">{tr!(i18n, gen_blocked_channels)}</A>
     }
 }
 
@@ -383,7 +383,7 @@ fn RestartButton() -> impl IntoView {
     });
     view! {
         <button type="button" class="button button-link" on:click=move |_| { restart.dispatch(api::Restart {}); }>
-            {t!(i18n, gen_restart)}
+            {tr!(i18n, gen_restart)}
         </button>
     }
 }

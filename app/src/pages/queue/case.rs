@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     components::{failure::FailureAlert, field::FieldError, in_browser::InBrowser, wizard::StepHeading},
-    i18n::{Locale, t, t_string, use_i18n},
+    i18n::{Locale, t_string, use_i18n},
     pages::staff::{layout::StaffLayout, paths},
 };
 
@@ -25,8 +25,8 @@ pub fn QueueCase() -> impl IntoView {
     view! {
         <Title text=move || format!("{} · {}", number(), t_string!(i18n, queue_title)) />
         <StaffLayout>
-            <p><A href=paths::QUEUE>{t!(i18n, queue_back)}</A></p>
-            <h1>{t!(i18n, queue_case_title)}" "{number}</h1>
+            <p><A href=paths::QUEUE>{tr!(i18n, queue_back)}</A></p>
+            <h1>{tr!(i18n, queue_case_title)}" "{number}</h1>
             <InBrowser>
                 <CaseLoader number=Signal::derive(number) />
             </InBrowser>
@@ -51,11 +51,11 @@ fn CaseLoader(number: Signal<String>) -> impl IntoView {
         queue_case(number.get())
     });
     view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match case.await {
                     Err(error) => view! { <FailureAlert error=error /> }.into_any(),
-                    Ok(None) => view! { <p class="alert alert-warning" role="alert">{t!(i18n, queue_not_found)}</p> }.into_any(),
+                    Ok(None) => view! { <p class="alert alert-warning" role="alert">{tr!(i18n, queue_not_found)}</p> }.into_any(),
                     Ok(Some(view)) => view! { <CaseDetail view=view decide=decide /> }.into_any(),
                 }
             })}
@@ -79,51 +79,51 @@ fn CaseDetail(view: CaseView, decide: ServerAction<DecideCase>) -> impl IntoView
     let documents = view.documents.clone();
     view! {
         <section class="panel" aria-labelledby="case-data">
-            <h2 id="case-data">{t!(i18n, queue_case_data)}</h2>
+            <h2 id="case-data">{tr!(i18n, queue_case_data)}</h2>
             <dl class="facts">
-                <dt>{t!(i18n, queue_status)}</dt>
+                <dt>{tr!(i18n, queue_status)}</dt>
                 <dd data-testid="case-status">{status_text}</dd>
-                <dt>{t!(i18n, vv_type_label)}</dt>
+                <dt>{tr!(i18n, vv_type_label)}</dt>
                 <dd>{move || if english() { kind.label_en() } else { kind.label_es() }}</dd>
-                <dt>{t!(i18n, gen_identification_label)}</dt>
+                <dt>{tr!(i18n, gen_identification_label)}</dt>
                 <dd>{view.identification.clone()}</dd>
-                <dt>{t!(i18n, vv_email_label)}</dt>
+                <dt>{tr!(i18n, vv_email_label)}</dt>
                 <dd>{view.contact_email.clone()}</dd>
-                <dt>{t!(i18n, vv_filed_at)}</dt>
-                <dd>{view.filed_at.clone()}" "{t!(i18n, vv_ecuador_time)}</dd>
-                {view.closed_at.clone().map(|at| view! { <dt>{t!(i18n, vv_closed_at)}</dt><dd>{at}</dd> })}
-                {view.reviewer.clone().map(|who| view! { <dt>{t!(i18n, queue_reviewer)}</dt><dd>{who}</dd> })}
-                {view.reason.clone().map(|why| view! { <dt>{t!(i18n, vv_reason)}</dt><dd>{why}</dd> })}
+                <dt>{tr!(i18n, vv_filed_at)}</dt>
+                <dd>{view.filed_at.clone()}" "{tr!(i18n, vv_ecuador_time)}</dd>
+                {view.closed_at.clone().map(|at| view! { <dt>{tr!(i18n, vv_closed_at)}</dt><dd>{at}</dd> })}
+                {view.reviewer.clone().map(|who| view! { <dt>{tr!(i18n, queue_reviewer)}</dt><dd>{who}</dd> })}
+                {view.reason.clone().map(|why| view! { <dt>{tr!(i18n, vv_reason)}</dt><dd>{why}</dd> })}
             </dl>
-            <h3>{t!(i18n, vv_description_label)}</h3>
+            <h3>{tr!(i18n, vv_description_label)}</h3>
             <p class="case-description">{view.description.clone()}</p>
         </section>
         <section class="panel" aria-labelledby="case-person">
-            <h2 id="case-person">{t!(i18n, queue_person)}</h2>
+            <h2 id="case-person">{tr!(i18n, queue_person)}</h2>
             {match view.person.clone() {
-                None => view! { <p class="alert alert-warning">{t!(i18n, queue_person_unknown)}</p> }.into_any(),
+                None => view! { <p class="alert alert-warning">{tr!(i18n, queue_person_unknown)}</p> }.into_any(),
                 Some(p) => view! {
                     <dl class="facts">
-                        <dt>{t!(i18n, queue_person_name)}</dt>
+                        <dt>{tr!(i18n, queue_person_name)}</dt>
                         <dd>{format!("{} {}", p.names, p.surnames)}</dd>
-                        <dt>{t!(i18n, queue_person_clave)}</dt>
+                        <dt>{tr!(i18n, queue_person_clave)}</dt>
                         <dd>{move || match (p.has_clave, p.locked) {
                             (false, _) => t_string!(i18n, queue_clave_none),
                             (true, true) => t_string!(i18n, queue_clave_locked),
                             (true, false) => t_string!(i18n, queue_clave_active),
                         }}</dd>
-                        <dt>{t!(i18n, queue_person_email)}</dt>
+                        <dt>{tr!(i18n, queue_person_email)}</dt>
                         <dd>{p.email_masked.clone().unwrap_or_else(|| "—".into())}</dd>
-                        <dt>{t!(i18n, queue_person_mobile)}</dt>
+                        <dt>{tr!(i18n, queue_person_mobile)}</dt>
                         <dd>{p.mobile_masked.clone().unwrap_or_else(|| "—".into())}</dd>
                     </dl>
                 }.into_any(),
             }}
         </section>
         <section class="panel" aria-labelledby="case-documents">
-            <h2 id="case-documents">{t!(i18n, vv_documents_legend)}</h2>
+            <h2 id="case-documents">{tr!(i18n, vv_documents_legend)}</h2>
             {if documents.is_empty() {
-                view! { <p>{t!(i18n, queue_documents_gone)}</p> }.into_any()
+                view! { <p>{tr!(i18n, queue_documents_gone)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="case-documents">
@@ -203,8 +203,8 @@ fn Decision(number: String, decide: ServerAction<DecideCase>) -> impl IntoView {
             {move || failure().map(|error| view! { <FailureAlert error=error /> })}
             {move || refusal().map(|text| view! { <div class="alert alert-warning" role="alert">{text}</div> })}
             <div class="field" class:field-invalid=move || error.get().is_some()>
-                <label for="reason">{t!(i18n, queue_reason_label)}</label>
-                <p class="field-hint" id="reason-ayuda">{t!(i18n, queue_reason_hint)}</p>
+                <label for="reason">{tr!(i18n, queue_reason_label)}</label>
+                <p class="field-hint" id="reason-ayuda">{tr!(i18n, queue_reason_hint)}</p>
                 <textarea
                     id="reason"
                     name="reason"
@@ -218,10 +218,10 @@ fn Decision(number: String, decide: ServerAction<DecideCase>) -> impl IntoView {
             </div>
             <div class="card-actions">
                 <button type="button" class="button" disabled=move || decide.pending().get() on:click=move |_| approve(true)>
-                    {t!(i18n, queue_approve)}
+                    {tr!(i18n, queue_approve)}
                 </button>
                 <button type="button" class="button button-danger" disabled=move || decide.pending().get() on:click=move |_| reject(false)>
-                    {t!(i18n, queue_reject)}
+                    {tr!(i18n, queue_reject)}
                 </button>
             </div>
         </section>

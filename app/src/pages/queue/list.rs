@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use super::api::{QueueRow, queue_cases};
 use crate::{
     components::{failure::FailureAlert, in_browser::InBrowser},
-    i18n::{Locale, t, t_string, use_i18n},
+    i18n::{Locale, t_string, use_i18n},
     pages::staff::{layout::StaffLayout, paths},
 };
 
@@ -29,9 +29,9 @@ pub(super) fn age_text(i18n: I18nContext<Locale>, minutes: i64) -> String {
 pub fn Queue() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, queue_title) />
+        <Title text=tr!(i18n, queue_title) />
         <StaffLayout>
-            <h1>{t!(i18n, queue_title)}</h1>
+            <h1>{tr!(i18n, queue_title)}</h1>
             <InBrowser>
                 <QueueTable />
             </InBrowser>
@@ -47,11 +47,11 @@ fn QueueTable() -> impl IntoView {
     // in leptos's nested `Suspense`, seen under load on PostgreSQL; cf. leptos#4851).
     let cases = LocalResource::new(queue_cases);
     view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match cases.await {
                     Err(error) => view! { <FailureAlert error=error /> }.into_any(),
-                    Ok(rows) if rows.is_empty() => view! { <p role="status">{t!(i18n, queue_empty)}</p> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <p role="status">{tr!(i18n, queue_empty)}</p> }.into_any(),
                     Ok(rows) => view! { <Rows rows=rows /> }.into_any(),
                 }
             })}
@@ -69,10 +69,10 @@ fn Rows(rows: Vec<QueueRow>) -> impl IntoView {
             <caption>{move || t_string!(i18n, queue_caption).replace("{n}", &count.to_string())}</caption>
             <thead>
                 <tr>
-                    <th scope="col">{t!(i18n, vv_number_label)}</th>
-                    <th scope="col">{t!(i18n, vv_type_label)}</th>
-                    <th scope="col">{t!(i18n, queue_col_filed)}</th>
-                    <th scope="col">{t!(i18n, queue_col_age)}</th>
+                    <th scope="col">{tr!(i18n, vv_number_label)}</th>
+                    <th scope="col">{tr!(i18n, vv_type_label)}</th>
+                    <th scope="col">{tr!(i18n, queue_col_filed)}</th>
+                    <th scope="col">{tr!(i18n, queue_col_age)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -84,14 +84,14 @@ fn Rows(rows: Vec<QueueRow>) -> impl IntoView {
                         let age = row.age_minutes;
                         view! {
                             <tr>
-                                <td data-label=move || t_string!(i18n, vv_number_label)>
+                                <td data-label=tr!(i18n, vv_number_label)>
                                     <A href=href>{row.number}</A>
                                 </td>
-                                <td data-label=move || t_string!(i18n, vv_type_label)>
+                                <td data-label=tr!(i18n, vv_type_label)>
                                     {move || if english() { kind.label_en() } else { kind.label_es() }}
                                 </td>
-                                <td data-label=move || t_string!(i18n, queue_col_filed)>{row.filed_at}</td>
-                                <td data-label=move || t_string!(i18n, queue_col_age)>{move || age_text(i18n, age)}</td>
+                                <td data-label=tr!(i18n, queue_col_filed)>{row.filed_at}</td>
+                                <td data-label=tr!(i18n, queue_col_age)>{move || age_text(i18n, age)}</td>
                             </tr>
                         }
                     })

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     components::{field::TextField, form::FormValues},
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 /// What is on file, and the fields to replace it, shown on request.
@@ -38,18 +38,18 @@ pub(super) fn Contacts(on_file: MaskedContacts) -> impl IntoView {
     };
     let landline_on_file = on_file.landline.clone();
     view! {
-        <p>{t!(i18n, rec_contacts_intro)}</p>
+        <p>{tr!(i18n, rec_contacts_intro)}</p>
         <dl class="rec-on-file">
             <div>
-                <dt>{t!(i18n, gen_email)}</dt>
+                <dt>{tr!(i18n, gen_email)}</dt>
                 <dd>{on_file.email}</dd>
             </div>
             <div>
-                <dt>{t!(i18n, gen_mobile)}</dt>
+                <dt>{tr!(i18n, gen_mobile)}</dt>
                 <dd>{on_file.mobile}</dd>
             </div>
             <div>
-                <dt>{t!(i18n, rec_landline)}</dt>
+                <dt>{tr!(i18n, rec_landline)}</dt>
                 <dd>{move || landline_on_file.clone().unwrap_or_else(|| t_string!(i18n, rec_landline_none).to_owned())}</dd>
             </div>
         </dl>
@@ -61,11 +61,11 @@ pub(super) fn Contacts(on_file: MaskedContacts) -> impl IntoView {
                 aria-controls="rec-update"
                 on:click=move |_| updating.update(|open| *open = !*open)
             >
-                {t!(i18n, rec_update_toggle)}
+                {tr!(i18n, rec_update_toggle)}
             </button>
             <div id="rec-update" class="form-section rec-update">
                 <Show when=move || updating.get()>
-                    <p class="field-hint">{t!(i18n, rec_update_hint)}</p>
+                    <p class="field-hint">{tr!(i18n, rec_update_hint)}</p>
                     <TextField
                         name="email"
                         label=Signal::derive(move || t_string!(i18n, rec_new_email).to_owned())
@@ -98,13 +98,13 @@ pub(super) fn Contacts(on_file: MaskedContacts) -> impl IntoView {
                     {has_landline.then(|| view! {
                         <div class="field field-check">
                             <input type="checkbox" id="remove-landline" name="remove-landline" value="si" />
-                            <label for="remove-landline">{t!(i18n, rec_remove_landline)}</label>
+                            <label for="remove-landline">{tr!(i18n, rec_remove_landline)}</label>
                         </div>
                     })}
                 </Show>
             </div>
             <button type="submit" class="button" disabled=move || confirm.pending().get()>
-                {t!(i18n, rec_confirm)}
+                {tr!(i18n, rec_confirm)}
             </button>
         </form>
         <RestartButton />

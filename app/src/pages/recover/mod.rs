@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use self::api::RecStep;
 use crate::{
     components::{failure::FailureAlert, wizard::WizardSteps},
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 /// The titles of the five steps, the new password from the link included.
@@ -40,8 +40,8 @@ pub fn Recover() -> impl IntoView {
     // Blocking, so a cookie the server clears (a stale flow) reaches the response headers.
     let initial = Resource::new_blocking(|| (), |()| api::current_step());
     view! {
-        <Title text=move || t_string!(i18n, rec_title) />
-        <h1>{t!(i18n, rec_title)}</h1>
+        <Title text=tr!(i18n, rec_title) />
+        <h1>{tr!(i18n, rec_title)}</h1>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match initial.await {

@@ -17,7 +17,7 @@ use crate::{
         image_picker::ImagePicker,
         wizard::LinkSentStep,
     },
-    i18n::{Locale, t, t_string, use_i18n},
+    i18n::{Locale, t_string, use_i18n},
     pages::generate::{
         api::{AttemptsLeft, LinkSentView},
         steps::DailyLimit,
@@ -52,8 +52,8 @@ fn Identification(expired: bool) -> impl IntoView {
         }
     });
     view! {
-        {expired.then(|| view! { <div class="alert alert-warning" role="status">{t!(i18n, gen_expired)}</div> })}
-        <p>{t!(i18n, rec_identification_intro)}</p>
+        {expired.then(|| view! { <div class="alert alert-warning" role="status">{tr!(i18n, gen_expired)}</div> })}
+        <p>{tr!(i18n, rec_identification_intro)}</p>
         <IdentificationForm
             problems=wizard.problems
             pending=search.pending()
@@ -64,10 +64,10 @@ fn Identification(expired: bool) -> impl IntoView {
             })
         />
         <aside class="panel panel-notice rec-aside">
-            <h3>{t!(i18n, rec_other_title)}</h3>
+            <h3>{tr!(i18n, rec_other_title)}</h3>
             <ul class="rec-other">
-                <li>{t!(i18n, rec_other_generate)} " " <A href=routes::GENERATE>{t!(i18n, rec_other_generate_link)}</A></li>
-                <li>{t!(i18n, rec_other_unlock)} " " <A href=routes::UNLOCK>{t!(i18n, rec_other_unlock_link)}</A></li>
+                <li>{tr!(i18n, rec_other_generate)} " " <A href=routes::GENERATE>{tr!(i18n, rec_other_generate_link)}</A></li>
+                <li>{tr!(i18n, rec_other_unlock)} " " <A href=routes::UNLOCK>{tr!(i18n, rec_other_unlock_link)}</A></li>
             </ul>
         </aside>
     }
@@ -123,17 +123,17 @@ fn Challenge(view: RecoveryChallengeView, retry: Option<AttemptsLeft>) -> impl I
     };
     view! {
         {retry.map(|left| view! { <div class="alert alert-warning" role="alert">{move || retry_text(left)}</div> })}
-        <p>{t!(i18n, rec_challenge_intro)}</p>
+        <p>{tr!(i18n, rec_challenge_intro)}</p>
         <form class="form" on:submit=on_submit novalidate>
             <fieldset
                 class="field date-field"
                 class:field-invalid=move || birth_error.get().is_some()
                 aria-describedby=move || birth_error.get().map(|_| "birth-error")
             >
-                <legend>{t!(i18n, rec_birth_legend)}</legend>
+                <legend>{tr!(i18n, rec_birth_legend)}</legend>
                 <div class="date-parts rec-day-month">
                     <div>
-                        <label for="day">{t!(i18n, date_day)}</label>
+                        <label for="day">{tr!(i18n, date_day)}</label>
                         <input
                             id="day"
                             name="day"
@@ -144,9 +144,9 @@ fn Challenge(view: RecoveryChallengeView, retry: Option<AttemptsLeft>) -> impl I
                         />
                     </div>
                     <div>
-                        <label for="month">{t!(i18n, date_month)}</label>
+                        <label for="month">{tr!(i18n, date_month)}</label>
                         <select id="month" name="month" autocomplete="bday-month">
-                            <option value="">{t!(i18n, date_choose)}</option>
+                            <option value="">{tr!(i18n, date_choose)}</option>
                             {months}
                         </select>
                     </div>
@@ -164,14 +164,14 @@ fn Challenge(view: RecoveryChallengeView, retry: Option<AttemptsLeft>) -> impl I
                 <FieldError id="image-error" error=image_error />
             </div>
             <div class="field" class:field-invalid=move || question_error.get().is_some()>
-                <label for="question">{t!(i18n, rec_question_label)}</label>
+                <label for="question">{tr!(i18n, rec_question_label)}</label>
                 <select
                     id="question"
                     name="question"
                     aria-invalid=move || question_error.get().is_some().then_some("true")
                     aria-describedby=move || question_error.get().map(|_| "question-error")
                 >
-                    <option value="">{t!(i18n, rec_question_choose)}</option>
+                    <option value="">{tr!(i18n, rec_question_choose)}</option>
                     {question_options}
                 </select>
                 <FieldError id="question-error" error=question_error />
@@ -184,7 +184,7 @@ fn Challenge(view: RecoveryChallengeView, retry: Option<AttemptsLeft>) -> impl I
                 maxlength=100
             />
             <button type="submit" class="button" disabled=move || answer.pending().get()>
-                {t!(i18n, gen_continue)}
+                {tr!(i18n, gen_continue)}
             </button>
         </form>
         <RestartButton />
@@ -221,8 +221,8 @@ fn EmailSent(sent: LinkSentView) -> impl IntoView {
 fn Blocked() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="alert alert-error" role="alert">{t!(i18n, rec_blocked_body)}</div>
-        <A href=routes::HELP attr:class="button">{t!(i18n, gen_blocked_channels)}</A>
+        <div class="alert alert-error" role="alert">{tr!(i18n, rec_blocked_body)}</div>
+        <A href=routes::HELP attr:class="button">{tr!(i18n, gen_blocked_channels)}</A>
     }
 }
 
@@ -242,7 +242,7 @@ pub(super) fn RestartButton() -> impl IntoView {
     });
     view! {
         <button type="button" class="button button-link" on:click=move |_| { restart.dispatch(api::Restart {}); }>
-            {t!(i18n, gen_restart)}
+            {tr!(i18n, gen_restart)}
         </button>
     }
 }

@@ -18,7 +18,7 @@ use crate::{
         form::{FormValues, focus_first_invalid},
     },
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
     pages::account::activity::kind_text,
 };
 
@@ -26,7 +26,7 @@ use crate::{
 pub fn AuditLog() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, staff_audit_title) />
+        <Title text=tr!(i18n, staff_audit_title) />
         <StaffLayout>
             <AuditBody />
         </StaffLayout>
@@ -48,7 +48,7 @@ fn AuditBody() -> impl IntoView {
     let me = use_context::<StaffIdentity>();
     if !me.is_some_and(|me| me.role.may_read_audit()) {
         return view! {
-            <h1>{t!(i18n, staff_audit_title)}</h1>
+            <h1>{tr!(i18n, staff_audit_title)}</h1>
             <FailureAlert error=AppError::Forbidden />
         }
         .into_any();
@@ -109,18 +109,18 @@ fn AuditBody() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h1>{t!(i18n, staff_audit_title)}</h1>
+        <h1>{tr!(i18n, staff_audit_title)}</h1>
         <section class="panel" aria-labelledby="staff-audit-filters">
-            <h2 id="staff-audit-filters">{t!(i18n, staff_audit_filters)}</h2>
+            <h2 id="staff-audit-filters">{tr!(i18n, staff_audit_filters)}</h2>
             <form class="form staff-filters" on:submit=on_submit novalidate>
                 <TextField name="identification" label=Signal::derive(move || t_string!(i18n, staff_identification).to_owned())
                     error=field_message(problems, "identification") maxlength=20 />
                 <TextField name="actor" label=Signal::derive(move || t_string!(i18n, staff_col_actor).to_owned())
                     error=field_message(problems, "actor") maxlength=32 />
                 <div class="field">
-                    <label for="kind">{t!(i18n, staff_col_what)}</label>
+                    <label for="kind">{tr!(i18n, staff_col_what)}</label>
                     <select id="kind" name="kind">
-                        <option value="">{t!(i18n, staff_audit_any_kind)}</option>
+                        <option value="">{tr!(i18n, staff_audit_any_kind)}</option>
                         {kinds}
                     </select>
                 </div>
@@ -128,7 +128,7 @@ fn AuditBody() -> impl IntoView {
                     error=field_message(problems, "from") />
                 <TextField name="to" input_type="date" label=Signal::derive(move || t_string!(i18n, staff_audit_to).to_owned())
                     error=field_message(problems, "to") />
-                <button type="submit" class="button">{t!(i18n, staff_audit_submit)}</button>
+                <button type="submit" class="button">{tr!(i18n, staff_audit_submit)}</button>
             </form>
         </section>
         {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
@@ -137,21 +137,21 @@ fn AuditBody() -> impl IntoView {
             let caption = t_string!(i18n, staff_audit_caption).replace("{page}", &(p + 1).to_string());
             view! {
                 <section class="panel" aria-labelledby="staff-audit-results">
-                    <h2 id="staff-audit-results">{t!(i18n, staff_audit_results)}</h2>
+                    <h2 id="staff-audit-results">{tr!(i18n, staff_audit_results)}</h2>
                     {if events.is_empty() {
-                        view! { <p>{t!(i18n, staff_audit_empty)}</p> }.into_any()
+                        view! { <p>{tr!(i18n, staff_audit_empty)}</p> }.into_any()
                     } else {
                         view! { <EventsTable events=events caption=caption with_identification=true /> }.into_any()
                     }}
                     <div class="staff-pager">
                         {(p > 0).then(|| view! {
                             <button type="button" class="button button-secondary" on:click=move |_| fetch(filters.get_untracked(), p - 1)>
-                                {t!(i18n, staff_audit_newer)}
+                                {tr!(i18n, staff_audit_newer)}
                             </button>
                         })}
                         {more.then(|| view! {
                             <button type="button" class="button button-secondary" on:click=move |_| fetch(filters.get_untracked(), p + 1)>
-                                {t!(i18n, staff_audit_older)}
+                                {tr!(i18n, staff_audit_older)}
                             </button>
                         })}
                     </div>

@@ -20,7 +20,7 @@ use crate::{
         form::{FormValues, focus_first_invalid},
     },
     error::AppError,
-    i18n::{Locale, t, t_string, use_i18n},
+    i18n::{Locale, t_string, use_i18n},
     pages::account::activity::kind_text,
 };
 
@@ -28,7 +28,7 @@ use crate::{
 pub fn Console() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, staff_console_title) />
+        <Title text=tr!(i18n, staff_console_title) />
         <StaffLayout>
             <ConsoleBody />
         </StaffLayout>
@@ -90,9 +90,9 @@ fn ConsoleBody() -> impl IntoView {
         search.dispatch(SearchAffiliate { identification: form.get("identification") });
     };
     view! {
-        <h1>{t!(i18n, staff_console_title)}</h1>
+        <h1>{tr!(i18n, staff_console_title)}</h1>
         <section class="panel" aria-labelledby="staff-search-title">
-            <h2 id="staff-search-title">{t!(i18n, staff_search_title)}</h2>
+            <h2 id="staff-search-title">{tr!(i18n, staff_search_title)}</h2>
             {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
             <form class="form staff-search" on:submit=on_submit novalidate>
                 <TextField
@@ -103,10 +103,10 @@ fn ConsoleBody() -> impl IntoView {
                     required=true
                 />
                 <button type="submit" class="button" disabled=move || search.pending().get()>
-                    {t!(i18n, staff_search_submit)}
+                    {tr!(i18n, staff_search_submit)}
                 </button>
             </form>
-            {move || not_found.get().then(|| view! { <p role="status">{t!(i18n, staff_search_none)}</p> })}
+            {move || not_found.get().then(|| view! { <p role="status">{tr!(i18n, staff_search_none)}</p> })}
         </section>
         {move || status.get().map(|s| view! { <StatusPanel status=s /> })}
         // The action panels live as long as the same person is shown: the refresh after an action
@@ -144,23 +144,23 @@ fn StatusPanel(status: StatusView) -> impl IntoView {
         <section class="panel" aria-labelledby="staff-status-title">
             <h2 id="staff-status-title">{format!("{} {}", status.names, status.surnames)}</h2>
             <dl class="staff-status">
-                <dt>{t!(i18n, staff_identification)}</dt><dd>{status.identification.clone()}</dd>
-                <dt>{t!(i18n, staff_has_clave)}</dt><dd>{move || yes_no(status.has_clave)}</dd>
-                <dt>{t!(i18n, staff_locked)}</dt><dd>{lock}</dd>
-                <dt>{t!(i18n, staff_generation)}</dt><dd>{move || process(status.generation)}</dd>
-                <dt>{t!(i18n, staff_recovery)}</dt><dd>{move || process(status.recovery)}</dd>
-                <dt>{t!(i18n, staff_huella)}</dt><dd>{move || yes_no(status.huella_registrada)}</dd>
-                <dt>{t!(i18n, staff_video_channel)}</dt>
+                <dt>{tr!(i18n, staff_identification)}</dt><dd>{status.identification.clone()}</dd>
+                <dt>{tr!(i18n, staff_has_clave)}</dt><dd>{move || yes_no(status.has_clave)}</dd>
+                <dt>{tr!(i18n, staff_locked)}</dt><dd>{lock}</dd>
+                <dt>{tr!(i18n, staff_generation)}</dt><dd>{move || process(status.generation)}</dd>
+                <dt>{tr!(i18n, staff_recovery)}</dt><dd>{move || process(status.recovery)}</dd>
+                <dt>{tr!(i18n, staff_huella)}</dt><dd>{move || yes_no(status.huella_registrada)}</dd>
+                <dt>{tr!(i18n, staff_video_channel)}</dt>
                 <dd>{move || match video.clone() {
                     Some(until) => format!("{} {until}", t_string!(i18n, staff_video_blocked_until)),
                     None => t_string!(i18n, staff_video_open).to_owned(),
                 }}</dd>
                 {status.foreigner_enabled.map(|enabled| view! {
-                    <dt>{t!(i18n, staff_foreigner_enabled)}</dt><dd>{move || yes_no(enabled)}</dd>
+                    <dt>{tr!(i18n, staff_foreigner_enabled)}</dt><dd>{move || yes_no(enabled)}</dd>
                 })}
-                <dt>{t!(i18n, staff_email)}</dt><dd>{status.email_masked.clone().unwrap_or_else(dash)}</dd>
-                <dt>{t!(i18n, staff_mobile)}</dt><dd>{status.mobile_masked.clone().unwrap_or_else(dash)}</dd>
-                <dt>{t!(i18n, staff_landline)}</dt><dd>{status.landline_masked.clone().unwrap_or_else(dash)}</dd>
+                <dt>{tr!(i18n, staff_email)}</dt><dd>{status.email_masked.clone().unwrap_or_else(dash)}</dd>
+                <dt>{tr!(i18n, staff_mobile)}</dt><dd>{status.mobile_masked.clone().unwrap_or_else(dash)}</dd>
+                <dt>{tr!(i18n, staff_landline)}</dt><dd>{status.landline_masked.clone().unwrap_or_else(dash)}</dd>
             </dl>
         </section>
     }
@@ -205,12 +205,12 @@ pub(super) fn EventsTable(
                 <caption id=caption_id>{caption}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, staff_col_when)}</th>
-                        {with_identification.then(|| view! { <th scope="col">{t!(i18n, staff_identification)}</th> })}
-                        <th scope="col">{t!(i18n, staff_col_what)}</th>
-                        <th scope="col">{t!(i18n, staff_col_actor)}</th>
-                        <th scope="col">{t!(i18n, staff_col_case)}</th>
-                        <th scope="col">{t!(i18n, staff_col_reason)}</th>
+                        <th scope="col">{tr!(i18n, staff_col_when)}</th>
+                        {with_identification.then(|| view! { <th scope="col">{tr!(i18n, staff_identification)}</th> })}
+                        <th scope="col">{tr!(i18n, staff_col_what)}</th>
+                        <th scope="col">{tr!(i18n, staff_col_actor)}</th>
+                        <th scope="col">{tr!(i18n, staff_col_case)}</th>
+                        <th scope="col">{tr!(i18n, staff_col_reason)}</th>
                         <th scope="col">"IP"</th>
                     </tr>
                 </thead>
@@ -225,9 +225,9 @@ fn EventsPanel(events: Vec<EventView>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="panel" aria-labelledby="staff-events-title">
-            <h2 id="staff-events-title">{t!(i18n, staff_events_title)}</h2>
+            <h2 id="staff-events-title">{tr!(i18n, staff_events_title)}</h2>
             {if events.is_empty() {
-                view! { <p>{t!(i18n, staff_events_none)}</p> }.into_any()
+                view! { <p>{tr!(i18n, staff_events_none)}</p> }.into_any()
             } else {
                 view! { <EventsTable events=events caption=t_string!(i18n, staff_events_caption) with_identification=false /> }.into_any()
             }}
@@ -266,7 +266,7 @@ fn InPersonPanel(affiliate_id: i64, foreigner: bool) -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="staff-inperson-title">
-            <h2 id="staff-inperson-title">{t!(i18n, staff_inperson_title)}</h2>
+            <h2 id="staff-inperson-title">{tr!(i18n, staff_inperson_title)}</h2>
             {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
             {move || message.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
             {move || match verification.get() {
@@ -274,14 +274,14 @@ fn InPersonPanel(affiliate_id: i64, foreigner: bool) -> impl IntoView {
                     <form class="form" on:submit=on_submit novalidate>
                         <div class="choice">
                             <input type="checkbox" id="document" name="document" value="si" />
-                            <label for="document">{t!(i18n, staff_inperson_document)}</label>
+                            <label for="document">{tr!(i18n, staff_inperson_document)}</label>
                         </div>
                         <div class="choice">
                             <input type="checkbox" id="fingerprint" name="fingerprint" value="si" />
-                            <label for="fingerprint">{t!(i18n, staff_inperson_fingerprint)}</label>
+                            <label for="fingerprint">{tr!(i18n, staff_inperson_fingerprint)}</label>
                         </div>
                         <button type="submit" class="button" disabled=move || verify.pending().get()>
-                            {t!(i18n, staff_inperson_submit)}
+                            {tr!(i18n, staff_inperson_submit)}
                         </button>
                     </form>
                 }
@@ -368,11 +368,11 @@ pub(super) fn ActionForm(
             let text = if i18n.get_locale() == Locale::en { en } else { es };
             view! { <div class="alert alert-error" role="alert">{text}</div> }
         })}
-        {move || done.get().then(|| view! { <div class="alert alert-success" role="status">{t!(i18n, staff_action_done)}</div> })}
+        {move || done.get().then(|| view! { <div class="alert alert-success" role="status">{tr!(i18n, staff_action_done)}</div> })}
         <form class="form" on:submit=on_submit novalidate>
             {(!unlock_only).then(|| view! {
                 <fieldset class="choice-group">
-                    <legend>{t!(i18n, staff_action_legend)}</legend>
+                    <legend>{tr!(i18n, staff_action_legend)}</legend>
                     {option("unlock", t_string!(i18n, staff_action_unlock))}
                     {option("clear-blocks", t_string!(i18n, staff_action_clear))}
                     {option("update-contacts", t_string!(i18n, staff_action_contacts))}
@@ -396,7 +396,7 @@ pub(super) fn ActionForm(
                 />
             })}
             <div class="field">
-                <label for=reason_id.clone()>{t!(i18n, staff_reason)}</label>
+                <label for=reason_id.clone()>{tr!(i18n, staff_reason)}</label>
                 <textarea id=reason_id name="reason" rows="3" maxlength="500" required></textarea>
             </div>
             <button type="submit" class="button" disabled=move || perform.pending().get()>

@@ -8,11 +8,7 @@ use super::{
     api::{StaffIdentity, StaffLogOut, staff_me},
     paths,
 };
-use crate::{
-    components::failure::FailureAlert,
-    error::AppError,
-    i18n::{t, t_string, use_i18n},
-};
+use crate::{components::failure::FailureAlert, error::AppError, i18n::use_i18n};
 
 /// The console's frame. Renders `children` only for a live staff session, with [`StaffIdentity`] in
 /// context; otherwise says the session ended and links to the login.
@@ -22,7 +18,7 @@ pub fn StaffLayout(children: ChildrenFn) -> impl IntoView {
     let me = Resource::new(|| (), |()| staff_me());
     view! {
         <div class="staff">
-            <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p>{tr!(i18n, loading)}</p> }>
                 {move || {
                     let children = children.clone();
                     Suspend::new(async move {
@@ -50,8 +46,8 @@ fn SessionEnded() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="alert alert-error" role="alert">
-            <p>{t!(i18n, error_staff_session)}</p>
-            <p><A href=paths::LOGIN>{t!(i18n, staff_login_link)}</A></p>
+            <p>{tr!(i18n, error_staff_session)}</p>
+            <p><A href=paths::LOGIN>{tr!(i18n, staff_login_link)}</A></p>
         </div>
     }
 }
@@ -68,18 +64,18 @@ fn StaffNav(me: StaffIdentity) -> impl IntoView {
     });
     let audit = me.role.may_read_audit();
     view! {
-        <nav class="staff-nav" aria-label=move || t_string!(i18n, staff_nav_label)>
+        <nav class="staff-nav" aria-label=tr!(i18n, staff_nav_label)>
             <p class="staff-who">
-                {t!(i18n, staff_logged_as)} " " <strong>{me.username.clone()}</strong>
+                {tr!(i18n, staff_logged_as)} " " <strong>{me.username.clone()}</strong>
                 " (" {me.role.as_str()} ")"
             </p>
             <ul>
-                <li><A href=paths::CONSOLE>{t!(i18n, staff_nav_search)}</A></li>
-                <li><A href=paths::QUEUE>{t!(i18n, staff_nav_queue)}</A></li>
-                {audit.then(|| view! { <li><A href=paths::AUDIT>{t!(i18n, staff_nav_audit)}</A></li> })}
+                <li><A href=paths::CONSOLE>{tr!(i18n, staff_nav_search)}</A></li>
+                <li><A href=paths::QUEUE>{tr!(i18n, staff_nav_queue)}</A></li>
+                {audit.then(|| view! { <li><A href=paths::AUDIT>{tr!(i18n, staff_nav_audit)}</A></li> })}
                 <li>
                     <button type="button" class="button-link" on:click=move |_| { logout.dispatch(StaffLogOut {}); }>
-                        {t!(i18n, staff_nav_logout)}
+                        {tr!(i18n, staff_nav_logout)}
                     </button>
                 </li>
             </ul>

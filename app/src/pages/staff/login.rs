@@ -17,7 +17,7 @@ use crate::{
         form::{FormValues, focus_first_invalid},
     },
     error::AppError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 
 #[component]
@@ -52,14 +52,14 @@ pub fn StaffLogin() -> impl IntoView {
         });
     };
     view! {
-        <Title text=move || t_string!(i18n, staff_login_title) />
-        <h1>{t!(i18n, staff_login_title)}</h1>
-        <p class="lead">{t!(i18n, staff_login_intro)}</p>
+        <Title text=tr!(i18n, staff_login_title) />
+        <h1>{tr!(i18n, staff_login_title)}</h1>
+        <p class="lead">{tr!(i18n, staff_login_intro)}</p>
         <section class="panel login-panel" aria-labelledby="staff-login-form">
-            <h2 id="staff-login-form">{t!(i18n, staff_login_form)}</h2>
+            <h2 id="staff-login-form">{tr!(i18n, staff_login_form)}</h2>
             {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
             {move || refused.get().then(|| view! {
-                <div class="alert alert-error" role="alert">{t!(i18n, staff_login_refused)}</div>
+                <div class="alert alert-error" role="alert">{tr!(i18n, staff_login_refused)}</div>
             })}
             <form class="form" on:submit=on_submit novalidate>
                 <TextField
@@ -90,7 +90,7 @@ pub fn StaffLogin() -> impl IntoView {
                     required=true
                 />
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    {t!(i18n, staff_login_submit)}
+                    {tr!(i18n, staff_login_submit)}
                 </button>
             </form>
         </section>

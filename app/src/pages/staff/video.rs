@@ -11,7 +11,7 @@ use super::{
 use crate::{
     components::{failure::FailureAlert, form::FormValues},
     error::AppError,
-    i18n::{Locale, t, t_string, use_i18n},
+    i18n::{Locale, t_string, use_i18n},
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,15 +84,15 @@ pub(super) fn VideoPanel(affiliate_id: i64) -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="staff-video-title">
-            <h2 id="staff-video-title">{t!(i18n, staff_video_title)}</h2>
-            <p>{t!(i18n, staff_video_intro)}</p>
+            <h2 id="staff-video-title">{tr!(i18n, staff_video_title)}</h2>
+            <p>{tr!(i18n, staff_video_intro)}</p>
             {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
             {move || message.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
             {move || match state.get() {
                 CallState::Idle => view! {
                     <button type="button" class="button" disabled=move || start.pending().get()
                         on:click=move |_| { start.dispatch(StartCall { affiliate_id }); }>
-                        {t!(i18n, staff_video_start)}
+                        {tr!(i18n, staff_video_start)}
                     </button>
                 }
                     .into_any(),
@@ -108,7 +108,7 @@ pub(super) fn VideoPanel(affiliate_id: i64) -> impl IntoView {
                             }
                         }).collect_view()}
                         <button type="submit" class="button" disabled=move || answer.pending().get()>
-                            {t!(i18n, staff_video_check)}
+                            {tr!(i18n, staff_video_check)}
                         </button>
                     </form>
                 }
@@ -125,7 +125,7 @@ pub(super) fn VideoPanel(affiliate_id: i64) -> impl IntoView {
                         }).collect_view()}
                     </ol>
                     {verified.then(|| view! {
-                        <p role="status">{t!(i18n, staff_video_verified)}</p>
+                        <p role="status">{tr!(i18n, staff_video_verified)}</p>
                         <ActionForm affiliate_id=affiliate_id authority="videollamada" authority_id=call foreigner=false unlock_only=true />
                     })}
                 }

@@ -21,7 +21,7 @@ use crate::{
         wizard::StepHeading,
     },
     error::AppError,
-    i18n::{Locale, t, t_string, use_i18n},
+    i18n::{Locale, t_string, use_i18n},
 };
 
 /// `/ventanilla`.
@@ -30,8 +30,8 @@ pub fn Ventanilla() -> impl IntoView {
     let i18n = use_i18n();
     let limits = Resource::new(|| (), |_| ventanilla_limits());
     view! {
-        <Title text=move || t_string!(i18n, vv_title) />
-        <h1>{t!(i18n, vv_title)}</h1>
+        <Title text=tr!(i18n, vv_title) />
+        <h1>{tr!(i18n, vv_title)}</h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let limits = limits.await.unwrap_or_default();
@@ -39,9 +39,9 @@ pub fn Ventanilla() -> impl IntoView {
             })}
         </Suspense>
         <aside class="panel panel-notice">
-            <h2>{t!(i18n, vv_requirements_title)}</h2>
-            <p>{t!(i18n, help_a_requirements_ventanilla)}</p>
-            <A href=routes::VENTANILLA_STATUS>{t!(i18n, vv_status_link)}</A>
+            <h2>{tr!(i18n, vv_requirements_title)}</h2>
+            <p>{tr!(i18n, help_a_requirements_ventanilla)}</p>
+            <A href=routes::VENTANILLA_STATUS>{tr!(i18n, vv_status_link)}</A>
         </aside>
     }
 }
@@ -92,7 +92,7 @@ fn FilingPanel(limits: Limits) -> impl IntoView {
                 fallback=move || view! {
                     {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
                     {move || form_error.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
-                    <p class="lead">{t!(i18n, vv_intro)}</p>
+                    <p class="lead">{tr!(i18n, vv_intro)}</p>
                     <form class="form" on:submit=on_submit novalidate>
                         <RequestTypeField problems=problems />
                         <TextField
@@ -116,7 +116,7 @@ fn FilingPanel(limits: Limits) -> impl IntoView {
                         />
                         <DescriptionField problems=problems max_chars=limits.description_max_chars />
                         <fieldset class="form-section">
-                            <legend>{t!(i18n, vv_documents_legend)}</legend>
+                            <legend>{tr!(i18n, vv_documents_legend)}</legend>
                             {Slot::ALL
                                 .into_iter()
                                 .map(|slot| view! { <FileField which=slot problems=problems max_bytes=limits.max_file_bytes /> })
@@ -131,11 +131,11 @@ fn FilingPanel(limits: Limits) -> impl IntoView {
             >
                 <StepHeading text=Signal::derive(move || t_string!(i18n, vv_filed_title).to_owned()) take_focus=true />
                 <div class="alert alert-success" role="status">
-                    <p>{t!(i18n, vv_filed_number)}</p>
+                    <p>{tr!(i18n, vv_filed_number)}</p>
                     <p class="case-number" data-testid="case-number">{move || filed.get().unwrap_or_default()}</p>
-                    <p><strong>{t!(i18n, vv_filed_keep)}</strong>" "{t!(i18n, vv_filed_mail)}</p>
+                    <p><strong>{tr!(i18n, vv_filed_keep)}</strong>" "{tr!(i18n, vv_filed_mail)}</p>
                 </div>
-                <A href=routes::VENTANILLA_STATUS attr:class="button">{t!(i18n, vv_status_link)}</A>
+                <A href=routes::VENTANILLA_STATUS attr:class="button">{tr!(i18n, vv_status_link)}</A>
             </Show>
         </section>
     }
@@ -168,14 +168,14 @@ fn RequestTypeField(problems: RwSignal<Vec<FieldProblem>>) -> impl IntoView {
     };
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
-            <label for="request_type">{t!(i18n, vv_type_label)}</label>
+            <label for="request_type">{tr!(i18n, vv_type_label)}</label>
             <select
                 id="request_type"
                 name="request_type"
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=move || error.get().map(|_| "request_type-error")
             >
-                <option value="">{t!(i18n, date_choose)}</option>
+                <option value="">{tr!(i18n, date_choose)}</option>
                 {options}
             </select>
             <FieldError id="request_type-error" error=error />
@@ -195,8 +195,8 @@ fn DescriptionField(problems: RwSignal<Vec<FieldProblem>>, max_chars: usize) -> 
     };
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
-            <label for="description">{t!(i18n, vv_description_label)}</label>
-            <p class="field-hint" id="description-ayuda">{t!(i18n, vv_description_hint)}</p>
+            <label for="description">{tr!(i18n, vv_description_label)}</label>
+            <p class="field-hint" id="description-ayuda">{tr!(i18n, vv_description_hint)}</p>
             <textarea
                 id="description"
                 name="description"

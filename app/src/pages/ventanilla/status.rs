@@ -18,7 +18,7 @@ use crate::{
         form::{FormValues, focus_first_invalid},
     },
     error::AppError,
-    i18n::{Locale, t, t_string, use_i18n},
+    i18n::{Locale, t_string, use_i18n},
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,11 +64,11 @@ pub fn VentanillaStatus() -> impl IntoView {
         });
     };
     view! {
-        <Title text=move || t_string!(i18n, vv_status_title) />
-        <h1>{t!(i18n, vv_status_title)}</h1>
+        <Title text=tr!(i18n, vv_status_title) />
+        <h1>{tr!(i18n, vv_status_title)}</h1>
         <section class="panel">
             {move || failure.get().map(|error| view! { <FailureAlert error=error /> })}
-            <p class="lead">{t!(i18n, vv_status_intro)}</p>
+            <p class="lead">{tr!(i18n, vv_status_intro)}</p>
             <form class="form" on:submit=on_submit novalidate>
                 <TextField
                     name="number"
@@ -87,19 +87,19 @@ pub fn VentanillaStatus() -> impl IntoView {
                 />
                 <CaptchaField problems=problems answers=lookup.version() />
                 <button type="submit" class="button" disabled=move || lookup.pending().get()>
-                    {t!(i18n, vv_status_submit)}
+                    {tr!(i18n, vv_status_submit)}
                 </button>
             </form>
             <div class="status-result" aria-live="polite">
                 {move || answer.get().map(|a| match a {
                     Answer::NotFound => view! {
-                        <div class="alert alert-warning" role="alert" data-testid="status-answer">{t!(i18n, vv_status_not_found)}</div>
+                        <div class="alert alert-warning" role="alert" data-testid="status-answer">{tr!(i18n, vv_status_not_found)}</div>
                     }.into_any(),
                     Answer::Found(view) => view! { <StatusCard view=view /> }.into_any(),
                 })}
             </div>
         </section>
-        <p><A href=routes::VENTANILLA>{t!(i18n, vv_new_case_link)}</A></p>
+        <p><A href=routes::VENTANILLA>{tr!(i18n, vv_new_case_link)}</A></p>
     }
 }
 
@@ -132,15 +132,15 @@ fn StatusCard(view: StatusView) -> impl IntoView {
         <div class=format!("alert {class}") role="status" data-testid="status-answer">
             <h2 class="status-title">{status_text}</h2>
             <p>{explanation}</p>
-            {view.reason.map(|reason| view! { <p><strong>{t!(i18n, vv_reason)}</strong>" "{reason}</p> })}
+            {view.reason.map(|reason| view! { <p><strong>{tr!(i18n, vv_reason)}</strong>" "{reason}</p> })}
             <dl class="facts">
-                <dt>{t!(i18n, vv_number_label)}</dt>
+                <dt>{tr!(i18n, vv_number_label)}</dt>
                 <dd>{view.number}</dd>
-                <dt>{t!(i18n, vv_type_label)}</dt>
+                <dt>{tr!(i18n, vv_type_label)}</dt>
                 <dd>{kind_text}</dd>
-                <dt>{t!(i18n, vv_filed_at)}</dt>
-                <dd>{view.filed_at}" "{t!(i18n, vv_ecuador_time)}</dd>
-                {view.closed_at.map(|at| view! { <dt>{t!(i18n, vv_closed_at)}</dt><dd>{at}" "{t!(i18n, vv_ecuador_time)}</dd> })}
+                <dt>{tr!(i18n, vv_filed_at)}</dt>
+                <dd>{view.filed_at}" "{tr!(i18n, vv_ecuador_time)}</dd>
+                {view.closed_at.map(|at| view! { <dt>{tr!(i18n, vv_closed_at)}</dt><dd>{at}" "{tr!(i18n, vv_ecuador_time)}</dd> })}
             </dl>
         </div>
     }
