@@ -7,7 +7,7 @@ import { waitForHydration } from './support';
 // them (brotli). The goal is 200 KB and is not met yet (docs/performance.md has the figures and what
 // was tried): until it is, the budget is the size of today's bundle plus 2 %, so that it cannot
 // grow unnoticed, and every step towards the goal lowers it.
-const BUDGET_KB = 950;
+const BUDGET_KB = 655;
 
 // The public pages, also audited by the benchmark's Lighthouse run (bench/).
 const PUBLIC_PAGES: string[] = JSON.parse(readFileSync(resolve(__dirname, '../public-pages.json'), 'utf8'));
