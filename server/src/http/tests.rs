@@ -518,8 +518,8 @@ async fn past_the_limit_for_a_number_the_first_step_answers_429_with_retry_after
     assert!(later.headers().contains_key(header::SET_COOKIE));
 }
 
-#[tokio::test]
-async fn with_every_hashing_place_taken_a_login_answers_503_at_once_and_counts_against_no_limit() {
+/// An app with a single hashing place, no waiting room, and two attempts per number or staff name.
+async fn app_with_one_hashing_place() -> TestApp {
     let mut settings = limited(100, 2);
     settings.hashing.max_concurrent = 1;
     settings.hashing.max_waiting = 0;
@@ -527,46 +527,44 @@ async fn with_every_hashing_place_taken_a_login_answers_503_at_once_and_counts_a
     clave_backend::registry::seed_demo_if_empty(&*app.db.store, app.services.clock.now())
         .await
         .expect("demo");
+    app
+}
+
+/// With the only hashing place held, three `login`s are answered 503 + `Retry-After` at once;
+/// once it is free, the subject still has both of its attempts: the refusals counted against no
+/// rate limit.
+async fn refused_before_the_rate_limit(app: &TestApp, login: impl Fn() -> Request<Body>) {
     let held = app.services.hasher.reserve().expect("the only place");
     for _ in 0..3 {
-        let busy = send(&app, login_from("198.51.100.7", None, "1701234567")).await;
+        let busy = send(app, login()).await;
         assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(busy.headers().contains_key(header::RETRY_AFTER));
         let text = body_text(busy).await;
         assert!(text.contains("Busy"), "{text}");
     }
     drop(held);
-    // The three refusals came before the rate limits: the number still has its two attempts.
     for expected in [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS] {
-        let answer = send(&app, login_from("198.51.100.7", None, "1701234567")).await;
-        assert_eq!(answer.status(), expected);
+        assert_eq!(send(app, login()).await.status(), expected);
     }
 }
 
 #[tokio::test]
+async fn with_every_hashing_place_taken_a_login_answers_503_at_once_and_counts_against_no_limit() {
+    let app = app_with_one_hashing_place().await;
+    refused_before_the_rate_limit(&app, || login_from("198.51.100.7", None, "1701234567")).await;
+}
+
+#[tokio::test]
 async fn with_every_hashing_place_taken_a_staff_login_answers_503_at_once_and_counts_against_no_limit() {
-    let mut settings = limited(100, 2);
-    settings.hashing.max_concurrent = 1;
-    settings.hashing.max_waiting = 0;
-    let (app, _clock) = app_with_clock(settings).await;
-    let staff_login = || {
+    let app = app_with_one_hashing_place().await;
+    refused_before_the_rate_limit(&app, || {
         let body = "username=ana.agente&password=Incorrecta-larga-1&code=123456".to_owned();
         let mut request = call("/api/agentes/ingresar", "application/x-www-form-urlencoded", body, None);
         let addr: std::net::SocketAddr = "198.51.100.8:50000".parse().expect("address");
         request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
         request
-    };
-    let held = app.services.hasher.reserve().expect("the only place");
-    for _ in 0..3 {
-        let busy = send(&app, staff_login()).await;
-        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
-        assert!(busy.headers().contains_key(header::RETRY_AFTER));
-    }
-    drop(held);
-    // The three refusals came before the rate limits: the name still has its two attempts.
-    for expected in [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS] {
-        assert_eq!(send(&app, staff_login()).await.status(), expected);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
