@@ -8,16 +8,23 @@
 //! requests that come after; without a deadline this one would wait for TCP to give up, many
 //! minutes, holding the person on a spinner.
 //!
+//! A page is streamed: its head goes out first and the rest follows as its data arrives. The same
+//! limit bounds each wait between two pieces of the body, so a page whose query went silent
+//! after the head was sent ends (the connection is closed, the browser shows an incomplete page)
+//! instead of holding the connection open for good.
+//!
 //! The Ventanilla upload is exempt: reading its body alone may take minutes on a slow phone.
 
 use std::time::Duration;
 
 use axum::{
+    body::Body,
     extract::{Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{Html, IntoResponse, Response},
 };
+use tower_http::timeout::TimeoutBody;
 
 /// The deadline of this server's answers.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +37,7 @@ pub async fn enforce(State(Deadline(limit)): State<Deadline>, request: Request, 
     }
     let function = path.starts_with("/api/");
     match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
+        Ok(response) => response.map(|body| Body::new(TimeoutBody::new(limit, body))),
         Err(_) => {
             tracing::warn!(timeout_ms = limit.as_millis(), "request timed out; answered 503");
             unavailable(function)
@@ -61,7 +68,8 @@ Intente de nuevo en unos minutos.</p></main></body></html>\n";
 
 #[cfg(test)]
 mod tests {
-    use axum::{Router, body::Body, http::Request, middleware, routing::any};
+    use axum::{Router, http::Request, middleware, routing::any};
+    use futures_util::StreamExt as _;
     use http_body_util::BodyExt as _;
     use tower::ServiceExt as _;
 
@@ -95,6 +103,28 @@ mod tests {
         assert_eq!((status, retry.as_deref()), (StatusCode::SERVICE_UNAVAILABLE, Some("30")));
         assert!(body.contains("lang=\"es-EC\"") && body.contains("role=\"alert\""), "{body}");
         assert!(body.contains("El servicio no está disponible en este momento."), "{body}");
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_that_stops_half_way_ends_at_the_deadline() {
+        // The head and a first piece at once, then nothing: a page whose query went silent.
+        let stalled = || async {
+            let first = futures_util::stream::once(async {
+                Ok::<_, std::convert::Infallible>(axum::body::Bytes::from_static(b"<html><body>"))
+            });
+            Body::from_stream(first.chain(futures_util::stream::pending()))
+        };
+        let router = Router::new()
+            .route("/{*path}", any(stalled))
+            .layer(middleware::from_fn_with_state(Deadline(Duration::from_millis(50)), enforce));
+        let request = Request::builder().uri("/clave/generar").body(Body::empty()).expect("request");
+        let response = router.oneshot(request).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK, "the head went out in time");
+        let read = tokio::time::timeout(Duration::from_secs(5), response.into_body().collect()).await;
+        assert!(
+            read.expect("the body ended, 50 ms after its last piece").is_err(),
+            "in an error, not complete"
+        );
     }
 
     #[tokio::test]
