@@ -18,7 +18,7 @@
 use std::time::Duration;
 
 use axum::{
-    body::Body,
+    body::{Body, HttpBody as _},
     extract::{Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::Next,
@@ -37,7 +37,12 @@ pub async fn enforce(State(Deadline(limit)): State<Deadline>, request: Request, 
     }
     let function = path.starts_with("/api/");
     match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response.map(|body| Body::new(TimeoutBody::new(limit, body))),
+        // A body whose size is known is already in hand; wrapping it would also hide that size
+        // (the Content-Length, and the compression layer's choice for short replies).
+        Ok(response) => response.map(|body| match body.size_hint().exact() {
+            Some(_) => body,
+            None => Body::new(TimeoutBody::new(limit, body)),
+        }),
         Err(_) => {
             tracing::warn!(timeout_ms = limit.as_millis(), "request timed out; answered 503");
             unavailable(function)
@@ -125,6 +130,16 @@ mod tests {
             read.expect("the body ended, 50 ms after its last piece").is_err(),
             "in an error, not complete"
         );
+    }
+
+    #[tokio::test]
+    async fn a_body_already_in_hand_keeps_its_length() {
+        let router = Router::new()
+            .route("/{*path}", any(|| async { "true" }))
+            .layer(middleware::from_fn_with_state(Deadline(Duration::from_millis(50)), enforce));
+        let request = Request::builder().uri("/api/ayuda/videollamada").body(Body::empty()).expect("request");
+        let response = router.oneshot(request).await.expect("infallible");
+        assert_eq!(response.body().size_hint().exact(), Some(4), "known, so sent with a Content-Length");
     }
 
     #[tokio::test]
