@@ -2,7 +2,7 @@
 //!
 //! `leptos_i18n`'s `t!` makes a new closure type at every use, and the rendering code of a
 //! reactive text (its effect, build, hydrate and rebuild) is compiled once per closure type: one
-//! copy per text in the wasm. [`tr!`](crate::tr) gives every text the same closure type, so that code is
+//! copy per text in the wasm. `tr!` gives every text the same closure type, so that code is
 //! compiled once (docs/performance.md, "The bundle").
 
 use crate::i18n::Locale;
@@ -16,7 +16,6 @@ pub fn text(
 }
 
 /// `tr!(i18n, key)`: the translation of `key` in the current language, updated when it changes.
-#[macro_export]
 macro_rules! tr {
     ($i18n:expr, $key:ident) => {
         $crate::text::text($i18n, |locale| $crate::i18n::td_string!(locale, $key))

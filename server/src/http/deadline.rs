@@ -37,8 +37,8 @@ pub async fn enforce(State(Deadline(limit)): State<Deadline>, request: Request, 
     }
     let function = path.starts_with("/api/");
     match tokio::time::timeout(limit, next.run(request)).await {
-        // A body whose size is known is already in hand; wrapping it would also hide that size
-        // (the Content-Length, and the compression layer's choice for short replies).
+        // Only a body of unknown size (a streamed page) can wait on a query; a reply or a file
+        // keeps its body, and with it its Content-Length and the compression layer's choice.
         Ok(response) => response.map(|body| match body.size_hint().exact() {
             Some(_) => body,
             None => Body::new(TimeoutBody::new(limit, body)),
