@@ -4,18 +4,22 @@
 //! bound. A request whose hash is its main work (a login) takes its [`Place`] in that line first,
 //! before it reads or writes the database: the excess of a burst is refused without touching it.
 //!
-//! The hashes run on threads of their own, one per slot, at a lower CPU priority (nice 10 on Linux)
-//! than the threads that answer requests: when logins saturate the CPU, pages,
+//! The hashes run on threads of their own, one per slot, at a lower CPU priority (10 nice steps below
+//! the threads that answer requests, on Linux): when logins saturate the CPU, pages,
 //! `/health` and the 503s of the excess are still answered at once, and argon2 takes every cycle
 //! left over (docs/performance.md). Each of those threads keeps its argon2 memory (19 MiB) from one
 //! hash to the next instead of allocating it for every login: the resident memory stays at one
 //! block per slot.
+//!
+//! A place and its slot are held until the hash ends, even when the request that asked for it has
+//! gone (the client left, or the request deadline fired): a hash already handed to the threads
+//! still runs, so the line never holds more work than its places.
 
 use std::{cell::RefCell, sync::Arc, time::Duration};
 
 use argon2::{
     Algorithm, Argon2, Block, Params, PasswordHash, Version,
-    password_hash::{self, Output, ParamsString, PasswordHasher as _, SaltString, rand_core::OsRng},
+    password_hash::{self, Output, ParamsString, PasswordHasher as _, Salt, SaltString, rand_core::OsRng},
 };
 use secrecy::{ExposeSecret as _, SecretString};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -38,15 +42,15 @@ pub struct PasswordHasher {
     inner: Arc<Inner>,
 }
 
-/// The hashing threads' priority on the 0–99 scale of `thread_priority`, which Linux maps onto nice
-/// 19 … −20: 22 is nice 10, below the request threads (0) but not starved by them (a test reads it
-/// back).
-const HASHING_PRIORITY: u8 = 22;
+/// How many nice steps the hashing threads sit below the process's own priority: below the request
+/// threads, but not starved by them (a test reads it back).
+const NICE_STEPS: i32 = 10;
 
 struct Inner {
     argon: Argon2<'static>,
     threads: rayon_core::ThreadPool,
-    running: Semaphore,
+    /// One per hashing thread.
+    running: Arc<Semaphore>,
     /// The places in line: the slots and the waiting room.
     waiting: Arc<Semaphore>,
     max_wait: Duration,
@@ -86,7 +90,7 @@ impl PasswordHasher {
             inner: Arc::new(Inner {
                 argon,
                 threads,
-                running: Semaphore::new(slots),
+                running: Arc::new(Semaphore::new(slots)),
                 waiting: Arc::new(Semaphore::new(settings.max_waiting + slots)),
                 max_wait: settings.max_wait,
                 dummy_hash,
@@ -136,47 +140,63 @@ impl std::fmt::Debug for Place {
 impl Place {
     /// [`PasswordHasher::hash`] in this place.
     pub async fn hash(self, secret: SecretString) -> Result<String, HashError> {
-        self.run(move |argon| hash_blocking(argon, secret.expose_secret())).await
+        self.run(move |inner| hash_blocking(&inner.argon, secret.expose_secret())).await
     }
 
     /// [`PasswordHasher::verify`] in this place.
     pub async fn verify(self, secret: SecretString, stored: Option<String>) -> Result<bool, HashError> {
-        let dummy = self.inner.dummy_hash.clone();
-        self.run(move |_| {
-            let known = stored.is_some();
-            let phc = stored.unwrap_or(dummy);
-            let matches = verify_blocking(secret.expose_secret(), &phc)?;
-            Ok(known && matches)
+        self.run(move |inner| {
+            let phc = stored.as_deref().unwrap_or(&inner.dummy_hash);
+            let matches = verify_blocking(secret.expose_secret(), phc)?;
+            Ok(stored.is_some() && matches)
         })
         .await
     }
 
-    /// Waits (at most `max_wait`) for a slot, then runs `job` on a hashing thread.
+    /// Waits (at most `max_wait`) for a slot, then runs `job` on a hashing thread. The place and
+    /// the slot go with the job and are freed when it ends, not when this future is dropped.
     async fn run<T: Send + 'static>(
         self,
-        job: impl FnOnce(&Argon2<'static>) -> Result<T, HashError> + Send + 'static,
+        job: impl FnOnce(&Inner) -> Result<T, HashError> + Send + 'static,
     ) -> Result<T, HashError> {
-        let inner = &self.inner;
-        metrics::gauge!("clave_hashing_queue").increment(1.0);
-        let slot = tokio::time::timeout(inner.max_wait, inner.running.acquire()).await;
-        metrics::gauge!("clave_hashing_queue").decrement(1.0);
-        let _slot = slot.map_err(|_| inner.busy())?.map_err(|_| inner.busy())?;
+        let slot = {
+            let _waiting = InLine::enter();
+            tokio::time::timeout(self.inner.max_wait, self.inner.running.clone().acquire_owned()).await
+        };
+        let slot = slot.map_err(|_| self.inner.busy())?.map_err(|_| self.inner.busy())?;
         let (reply, result) = tokio::sync::oneshot::channel();
-        let shared = inner.clone();
-        inner.threads.spawn(move || {
-            let _ = reply.send(job(&shared.argon));
+        let threads = &self.inner.clone().threads;
+        threads.spawn(move || {
+            let out = job(&self.inner);
+            // Freed before the reply, so that a caller holding the result finds its place free.
+            drop((slot, self));
+            let _ = reply.send(out);
         });
         result.await.map_err(|_| HashError::Internal("the hashing job ended without a result".into()))?
     }
 }
 
-/// Makes the calling thread yield the CPU to the request threads (Linux: its own nice value).
+/// One request waiting for a slot, counted in the `clave_hashing_queue` gauge for as long as it
+/// waits, however its wait ends.
+struct InLine;
+
+impl InLine {
+    fn enter() -> Self {
+        metrics::gauge!("clave_hashing_queue").increment(1.0);
+        Self
+    }
+}
+
+impl Drop for InLine {
+    fn drop(&mut self) {
+        metrics::gauge!("clave_hashing_queue").decrement(1.0);
+    }
+}
+
+/// Makes the calling thread yield the CPU to the request threads: [`NICE_STEPS`] above the nice
+/// value it was started with (Linux sets it per thread), at most 19.
 fn lower_priority() {
-    let done = thread_priority::ThreadPriorityValue::try_from(HASHING_PRIORITY).and_then(|value| {
-        thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Crossplatform(value))
-            .map_err(|e| e.to_string())
-    });
-    if let Err(e) = done {
+    if let Err(e) = rustix::process::nice(NICE_STEPS) {
         tracing::warn!("the hashing threads keep the normal priority: {e}");
     }
 }
@@ -203,14 +223,23 @@ fn argon2_into(argon: &Argon2<'_>, secret: &[u8], salt: &[u8], out: &mut [u8]) -
     })
 }
 
+/// argon2 of `secret` with the PHC salt `salt`, `length` bytes long.
+fn argon2_output(
+    argon: &Argon2<'_>,
+    secret: &str,
+    salt: Salt<'_>,
+    length: usize,
+) -> Result<Output, HashError> {
+    let mut salt_bytes = [0_u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes).map_err(internal)?;
+    Output::init_with(length, |out| argon2_into(argon, secret.as_bytes(), salt_bytes, out)).map_err(internal)
+}
+
 /// A new PHC string (`$argon2id$v=19$m=…`) for `secret`, with a random salt.
 fn hash_blocking(argon: &Argon2<'static>, secret: &str) -> Result<String, HashError> {
     let salt = SaltString::generate(&mut OsRng);
-    let mut salt_bytes = [0_u8; 64];
-    let salt_bytes = salt.as_salt().decode_b64(&mut salt_bytes).map_err(internal)?;
     let length = argon.params().output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
-    let hash = Output::init_with(length, |out| argon2_into(argon, secret.as_bytes(), salt_bytes, out))
-        .map_err(internal)?;
+    let hash = argon2_output(argon, secret, salt.as_salt(), length)?;
     let phc = PasswordHash {
         algorithm: ALGORITHM.ident(),
         version: Some(VERSION.into()),
@@ -231,12 +260,8 @@ fn verify_blocking(secret: &str, phc: &str) -> Result<bool, HashError> {
     let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
         return Err(HashError::Internal("a stored hash without its salt or its output".into()));
     };
-    let mut salt_bytes = [0_u8; 64];
-    let salt_bytes = salt.decode_b64(&mut salt_bytes).map_err(internal)?;
     let argon = Argon2::new(algorithm, version, params);
-    let computed =
-        Output::init_with(expected.len(), |out| argon2_into(&argon, secret.as_bytes(), salt_bytes, out))
-            .map_err(internal)?;
+    let computed = argon2_output(&argon, secret, salt, expected.len())?;
     // `Output`'s equality is constant-time.
     Ok(computed == expected)
 }
@@ -354,12 +379,33 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn hashes_run_at_a_lower_priority_than_the_request_threads() {
+    async fn hashes_run_ten_nice_steps_below_the_request_threads() {
         let hasher = PasswordHasher::new(&settings(2, 4, Duration::from_secs(5))).expect("hasher");
         let requests = own_niceness();
         let hashing = hasher.reserve().expect("place").run(|_| Ok(own_niceness())).await.expect("job");
-        assert!(hashing >= 10, "hashing at nice {hashing}, requests at {requests}");
-        assert!(hashing > requests || requests >= 10, "hashing at nice {hashing}, requests at {requests}");
+        // Relative to the process's own priority, whatever it was started at (19 is the floor).
+        assert_eq!(hashing, (requests + 10).min(19), "requests at nice {requests}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_that_goes_away_keeps_its_place_until_its_hash_ends() {
+        // One slot and one place in the waiting room.
+        let hasher = PasswordHasher::new(&settings(1, 1, Duration::from_secs(30))).expect("hasher");
+        // The slot is free, so the first poll hands the hash to the threads; then the request is
+        // dropped (its client left) long before the hash can end.
+        let gone = tokio::time::timeout(Duration::ZERO, hasher.hash(SecretString::from("Riobamba-1534")));
+        assert!(gone.await.is_err(), "the request was dropped mid-hash");
+        // Its hash still runs: it still holds its place, so only the waiting room is left.
+        let waiting = hasher.reserve().expect("the waiting room");
+        assert!(
+            matches!(hasher.reserve(), Err(HashError::Busy { .. })),
+            "a dropped request's hash must keep its place, or the line grows past its places"
+        );
+        // The waiting request gets the slot when the dropped one's hash ends, and then every
+        // place is free again.
+        waiting.hash(SecretString::from("Riobamba-1534")).await.expect("hash after the slot is freed");
+        let (first, second) = (hasher.reserve(), hasher.reserve());
+        assert!(first.is_ok() && second.is_ok(), "both places are free once every hash has ended");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
