@@ -136,19 +136,3 @@ fn a_log_filter_the_logger_cannot_parse_is_refused() {
     assert!(err.to_string().contains("server.log_filter"), "{err}");
     assert!(from_toml("[server]\nlog_filter = \"warn,clave_backend[drain]=debug\"").is_ok());
 }
-
-#[test]
-#[allow(clippy::result_large_err)] // figment's own error type, in the closure `Jail` asks for
-fn variables_of_the_test_tools_are_not_settings() {
-    // Not CLAVE_TEST_POSTGRES_URL itself: the environment is the process's, and the tests running
-    // beside this one would take it for their database.
-    figment::Jail::expect_with(|jail| {
-        jail.set_env("CLAVE_TEST_SOME_TOOL_URL", "postgres://postgres@127.0.0.1:5432/postgres");
-        jail.set_env("CLAVE_LOGIN__MAX_FAILURES", "7");
-        let settings = Settings::from_figment(Settings::figment(None)).expect("valid");
-        assert_eq!(settings.login.max_failures, 7);
-        jail.set_env("CLAVE_TESTING", "1");
-        assert!(Settings::from_figment(Settings::figment(None)).is_err(), "other unknown keys are refused");
-        Ok(())
-    });
-}
