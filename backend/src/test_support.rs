@@ -70,6 +70,30 @@ impl World {
         testing::live_link(&*self.store, purpose, self.clock.now()).await
     }
 
+    /// Makes `table` refuse every insert, as a database failing that write would (a trigger);
+    /// returns the SQL that repairs it.
+    pub async fn refuse_inserts(&self, table: &str) -> String {
+        let (faults, repair) = if self.db.is_postgres() {
+            let function = format!(
+                "CREATE FUNCTION {table}_down() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION '{table} down'; END $$"
+            );
+            let trigger = format!(
+                "CREATE TRIGGER {table}_down BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_down()"
+            );
+            (vec![function, trigger], format!("DROP TRIGGER {table}_down ON {table}"))
+        } else {
+            let trigger = format!(
+                "CREATE TRIGGER {table}_down BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, '{table} down'); END"
+            );
+            (vec![trigger], format!("DROP TRIGGER {table}_down"))
+        };
+        for sql in &faults {
+            self.db.execute(sql).await.expect("fault");
+        }
+        repair
+    }
+
     /// Locks this person's clave for unknown browsers, as `login.max_failures` wrong logins from
     /// them would (the lock itself is tested in `accounts`).
     pub async fn lock_for_unknown_browsers(&self, affiliate_id: i64) {

@@ -105,30 +105,6 @@ async fn the_fifth_consecutive_failure_locks_and_a_success_before_it_resets_the_
     assert_eq!(kinds.last().map(String::as_str), Some("locked"));
 }
 
-/// Makes `table` refuse every insert, as a database failing that write would (a trigger); returns
-/// the SQL that repairs it.
-async fn refuse_inserts(world: &World, table: &str) -> String {
-    let (faults, repair) = if world.db.is_postgres() {
-        let function = format!(
-            "CREATE FUNCTION {table}_down() RETURNS trigger LANGUAGE plpgsql AS \
-             $$ BEGIN RAISE EXCEPTION '{table} down'; END $$"
-        );
-        let trigger = format!(
-            "CREATE TRIGGER {table}_down BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_down()"
-        );
-        (vec![function, trigger], format!("DROP TRIGGER {table}_down ON {table}"))
-    } else {
-        let trigger = format!(
-            "CREATE TRIGGER {table}_down BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, '{table} down'); END"
-        );
-        (vec![trigger], format!("DROP TRIGGER {table}_down"))
-    };
-    for sql in &faults {
-        world.db.execute(sql).await.expect("fault");
-    }
-    repair
-}
-
 /// DESIGN §5.10: a lock its owner is not told about must not exist. With the outbox refusing
 /// every insert, the failure that would set the lock fails whole: no lock, no count, no event,
 /// no "No fui yo" token. Once the outbox takes mail again, the next failure locks and emails.
@@ -140,7 +116,7 @@ async fn a_lock_whose_email_cannot_be_queued_is_not_set() {
     for _ in 0..4 {
         assert!(refused(&login(&accounts, MARIA, "wrong", None).await));
     }
-    let repair = refuse_inserts(&world, "outbox").await;
+    let repair = world.refuse_inserts("outbox").await;
     let place = accounts.hasher.reserve().expect("place");
     let fifth = accounts.login(place, &ident(MARIA), SecretString::from("wrong"), None, &client()).await;
     assert!(fifth.is_err(), "the fifth failure cannot be recorded without its email");
@@ -173,7 +149,7 @@ async fn a_login_whose_event_cannot_be_recorded_opens_no_session() {
     let world = World::in_memory().await;
     let affiliate = world.with_clave(MARIA, PASSWORD).await;
     let accounts = accounts(&world);
-    let repair = refuse_inserts(&world, "security_events").await;
+    let repair = world.refuse_inserts("security_events").await;
     let place = accounts.hasher.reserve().expect("place");
     let refused = accounts.login(place, &ident(MARIA), SecretString::from(PASSWORD), None, &client()).await;
     assert!(refused.is_err(), "no login without its event");

@@ -27,7 +27,7 @@ use crate::{
     hashing::{self, PasswordHasher},
     password_policy,
     service_error::ServiceError,
-    store::{NewEvent, NewStaff, NewStaffSession, StaffFailure, Store},
+    store::{NewEvent, NewStaff, NewStaffSession, StaffFailure, StaffFailureWrites, Store},
 };
 
 /// The shortest staff password (affiliates: 8; staff act for many people).
@@ -228,26 +228,22 @@ impl Staff {
                 idle_expires_at: now + chrono_duration(self.settings.staff.idle),
                 expires_at: now + chrono_duration(self.settings.staff.absolute),
             };
+            let event = NewEvent::new(EventKind::StaffLoginSucceeded, &member.username, client);
             // Refused when the step was used already (a replayed code) or a parallel failure
             // locked the account: then it counts as a failure below.
-            if self.store.record_staff_login(member.id, step, new, now).await? {
-                self.audit(&member.username, EventKind::StaffLoginSucceeded, client, now).await?;
+            if self.store.record_staff_login(member.id, step, new, &event, now).await? {
                 tracing::info!("staff member logged in");
                 let actor = StaffActor { id: member.id, username: member.username, role: member.role };
                 return Ok(StaffLoginOutcome::LoggedIn { session, actor });
             }
         }
+        let writes = StaffFailureWrites {
+            failed: &NewEvent::new(EventKind::StaffLoginFailed, &member.username, client),
+            locked: &NewEvent::new(EventKind::StaffLocked, &member.username, client),
+        };
         let max = self.settings.staff.max_failures;
-        match self.store.record_staff_failure(member.id, max, now).await? {
-            StaffFailure::AlreadyLocked => {}
-            StaffFailure::Counted { .. } => {
-                self.audit(&member.username, EventKind::StaffLoginFailed, client, now).await?;
-            }
-            StaffFailure::LockedNow => {
-                self.audit(&member.username, EventKind::StaffLoginFailed, client, now).await?;
-                self.audit(&member.username, EventKind::StaffLocked, client, now).await?;
-                tracing::warn!("staff account locked after consecutive failed logins");
-            }
+        if self.store.record_staff_failure(member.id, max, &writes, now).await? == StaffFailure::LockedNow {
+            tracing::warn!("staff account locked after consecutive failed logins");
         }
         Ok(StaffLoginOutcome::Refused)
     }

@@ -168,6 +168,38 @@ async fn parallel_wrong_logins_lock_the_account_at_exactly_five() {
     log_in(&world, &staff, "ana.agente", &enrolment.secret).await;
 }
 
+/// A staff session exists only with its event, and a failure or a lock only with theirs: with the
+/// audit trail refusing every insert, the right password and code open nothing and spend no code,
+/// and a wrong one counts nothing. Once the trail takes events again, the same code logs in.
+#[tokio::test]
+async fn a_login_or_a_failure_whose_event_cannot_be_recorded_writes_nothing() {
+    let world = World::in_memory().await;
+    let staff = staff_of(&world);
+    let secret = create(&staff, "ana.agente", StaffRole::Agente).await;
+    let client = ClientInfo::default();
+    let right = code(&world, &secret);
+    let repair = world.refuse_inserts("security_events").await;
+    let login = |password: &'static str| {
+        staff.login(place(&world), "ana.agente", SecretString::from(password), &right, &client)
+    };
+    assert!(login(PASSWORD).await.is_err(), "no staff session without its event");
+    assert!(login("mala-contraseña-123").await.is_err(), "no failure without its event");
+    let state: Vec<(i64, Option<i64>, i64)> = world
+        .db
+        .rows(
+            "SELECT failures, last_totp_step, (SELECT COUNT(*) FROM staff_sessions) FROM staff \
+             WHERE username = 'ana.agente'",
+        )
+        .await;
+    assert_eq!(state, [(0, None, 0)], "no failure counted, no code spent, no session");
+
+    world.db.execute(&repair).await.expect("repair");
+    let session = log_in(&world, &staff, "ana.agente", &secret).await;
+    assert!(staff.session(&session).await.expect("db").is_some());
+    assert_eq!(staff_events(&world, EventKind::StaffLoginSucceeded).await, 1);
+    assert_eq!(staff_events(&world, EventKind::StaffLoginFailed).await, 0);
+}
+
 #[tokio::test]
 async fn a_staff_session_ends_after_ten_idle_minutes_and_after_eight_hours_in_any_case() {
     let world = World::in_memory().await;

@@ -37,7 +37,9 @@ pub use flows::{FlowAdvance, FlowStore, StoredFlow};
 pub use outbox::{ClaimedMail, DevMail, OutboxStore};
 pub use rate_limits::RateLimitStore;
 pub use registry::{RegistryStore, UpsertOutcome};
-pub use staff::{NewStaff, NewStaffSession, StaffFailure, StaffRecord, StaffSessionRecord, StaffStore};
+pub use staff::{
+    NewStaff, NewStaffSession, StaffFailure, StaffFailureWrites, StaffRecord, StaffSessionRecord, StaffStore,
+};
 pub use tokens::{TokenRecord, TokenStore};
 pub use ventanilla::{CaseRecord, CaseSummary, DocumentMeta, NewCase, VentanillaStore};
 

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use clave_domain::staff::StaffRole;
 
-use super::StoreError;
+use super::{NewEvent, StoreError};
 use crate::tokens::HashedToken;
 
 /// A staff member to create (command line).
@@ -51,6 +51,16 @@ pub enum StaffFailure {
     AlreadyLocked,
 }
 
+/// The events a counted staff failure writes in the transaction of its count, so that no failure
+/// and no lock is left out of the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffFailureWrites<'a> {
+    /// The failure's own event; not written when nothing was counted (already locked).
+    pub failed: &'a NewEvent,
+    /// Written only by the failure that sets the lock.
+    pub locked: &'a NewEvent,
+}
+
 /// A staff session to open on a login.
 #[derive(Debug, Clone)]
 pub struct NewStaffSession<'a> {
@@ -82,21 +92,25 @@ pub trait StaffStore: Send + Sync {
 
     /// Counts one failed login. Count and lock are one statement: of any number of parallel
     /// failures exactly one sets the lock, at exactly `max_failures`. The lock ends every session.
+    /// The events of `writes` are committed with the count, or not at all.
     async fn record_staff_failure(
         &self,
         staff_id: i64,
         max_failures: u32,
+        writes: &StaffFailureWrites<'_>,
         now: DateTime<Utc>,
     ) -> Result<StaffFailure, StoreError>;
 
     /// In one transaction: accepts TOTP time step `step` (only when it is later than every step
-    /// accepted before), resets the failures and opens `session`. `false` (nothing written) when
-    /// the member is locked or the step was already used.
+    /// accepted before), resets the failures, opens `session` and records `event`, so that no
+    /// session exists without its event. `false` (nothing written) when the member is locked or
+    /// the step was already used.
     async fn record_staff_login(
         &self,
         staff_id: i64,
         step: i64,
         session: NewStaffSession<'_>,
+        event: &NewEvent,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
 

@@ -3,11 +3,12 @@ use chrono::{DateTime, Utc};
 use clave_domain::staff::StaffRole;
 use sqlx::Row as _;
 
-use super::Backend;
+use super::{Backend, accounts::insert_event};
 use crate::{
     clock::{from_millis, to_millis},
     store::{
-        NewStaff, NewStaffSession, StaffFailure, StaffRecord, StaffSessionRecord, StaffStore, StoreError,
+        NewEvent, NewStaff, NewStaffSession, StaffFailure, StaffFailureWrites, StaffRecord,
+        StaffSessionRecord, StaffStore, StoreError,
     },
     tokens::HashedToken,
 };
@@ -80,6 +81,7 @@ impl StaffStore for Backend {
         &self,
         staff_id: i64,
         max_failures: u32,
+        writes: &StaffFailureWrites<'_>,
         now: DateTime<Utc>,
     ) -> Result<StaffFailure, StoreError> {
         let max = i64::from(max_failures);
@@ -106,6 +108,12 @@ impl StaffStore for Backend {
             }
             Some(n) => StaffFailure::Counted { failures: u32::try_from(n).unwrap_or_default() },
         };
+        if record != StaffFailure::AlreadyLocked {
+            insert_event(&mut *tx, writes.failed, now).await?;
+        }
+        if record == StaffFailure::LockedNow {
+            insert_event(&mut *tx, writes.locked, now).await?;
+        }
         tx.commit().await?;
         Ok(record)
     }
@@ -115,9 +123,10 @@ impl StaffStore for Backend {
         staff_id: i64,
         step: i64,
         session: NewStaffSession<'_>,
-        now: DateTime<Utc>,
+        event: &NewEvent,
+        at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let now = to_millis(now);
+        let now = to_millis(at);
         let mut tx = self.pool.begin().await?;
         let accepted = sqlx::query(
             "UPDATE staff SET failures = 0, last_totp_step = $1 \
@@ -143,6 +152,7 @@ impl StaffStore for Backend {
         .bind(to_millis(session.expires_at))
         .execute(&mut *tx)
         .await?;
+        insert_event(&mut *tx, event, at).await?;
         tx.commit().await?;
         Ok(true)
     }
