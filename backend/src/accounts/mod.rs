@@ -182,9 +182,17 @@ impl Accounts {
             self.failed(&profile, browser, client, now).await?;
             return Ok(LoginOutcome::Refused);
         }
-        let device = device.cloned().unwrap_or_else(DeviceId::generate);
+        // A browser without an id cookie gets one now; one that has it is not hashed again.
+        let (device, device_key) = match (device, device_hash.clone()) {
+            (Some(device), Some(hash)) => (device.clone(), hash),
+            _ => {
+                let new = DeviceId::generate();
+                let hash = new.hash();
+                (new, hash)
+            }
+        };
         let session = SessionId::generate();
-        let (device_key, session_key) = (device.hash(), session.hash());
+        let session_key = session.hash();
         let event =
             NewEvent::new(EventKind::LoginSucceeded, ACTOR_AFFILIATE, client).affiliate(profile.affiliate_id);
         let writes = SuccessWrites {
