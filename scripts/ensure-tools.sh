@@ -22,6 +22,16 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+# `npm ci` in the folder $1 (announced as installing $2), only when its lock file changed since the
+# last install there. Variables set before the call (`NAME=value npm_ci_when_changed …`) reach npm.
+npm_ci_when_changed() {
+  local dir=$1 what=$2
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "Installing $what"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  fi
+}
+
 ensure_rust_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "Adding the wasm32-unknown-unknown target"
@@ -50,11 +60,8 @@ ensure_node() {
     echo "Playwright needs Node.js 20 or newer; this machine has $(node --version)." >&2
     exit 1
   fi
-  # `npm ci` only when the lock file changed since the last install.
-  if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
-    say "Installing npm packages (Playwright, axe-core, binaryen's wasm-opt)"
-    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
-  fi
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+    npm_ci_when_changed end2end "npm packages (Playwright, axe-core, binaryen's wasm-opt)"
 }
 
 ensure_chromium() {
@@ -76,10 +83,7 @@ ensure_bench_tools() {
     say "Installing oha $OHA_VERSION, the load generator (about 5 minutes, once)"
     cargo install oha@"$OHA_VERSION" --locked
   fi
-  if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
-    say "Installing Lighthouse (npm)"
-    (cd bench && npm ci --no-audit --no-fund)
-  fi
+  npm_ci_when_changed bench "Lighthouse (npm)"
 }
 
 case "${1:-build}" in

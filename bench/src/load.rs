@@ -1,15 +1,47 @@
-//! The load generator: `oha` (crates.io), one process per load, its JSON summary read back.
+//! The load generator: `oha` (crates.io), one process per load, its JSON summary read back; and
+//! the login form, built here once for the loads and for the single logins the benchmark posts
+//! itself.
 
 use std::{collections::BTreeMap, path::Path, process::Command, time::Duration};
 
 use anyhow::{Context as _, bail};
 use serde::Deserialize;
 
+/// The login form ("Ingresar") posted as a browser without JavaScript posts it: from the server's
+/// own origin (server functions refuse any other).
+#[derive(Debug, Clone)]
+pub struct LoginForm {
+    url: String,
+    origin: String,
+    /// The fields, URL-encoded as a browser encodes them.
+    body: String,
+}
+
+/// The content type of a form a browser posts.
+const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+impl LoginForm {
+    /// The form filled with `identification` and `password`, for the server at `base_url`.
+    pub fn new(base_url: &str, identification: &str, password: &str) -> Self {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("identification", identification)
+            .append_pair("password", password)
+            .finish();
+        Self { url: format!("{base_url}/api/ingresar"), origin: base_url.to_owned(), body }
+    }
+
+    /// Posts the form once with `agent`, which decides whether a status other than 2xx is an
+    /// error.
+    pub fn post(&self, agent: &ureq::Agent) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        agent.post(&self.url).header("Origin", &self.origin).content_type(FORM_CONTENT_TYPE).send(&self.body)
+    }
+}
+
 /// One load: what to send, how hard, and for how long.
 #[derive(Debug, Clone)]
 pub struct Load {
     url: String,
-    form: Option<(String, String)>,
+    form: Option<LoginForm>,
     connections: usize,
     amount: Amount,
     per_second: Option<f64>,
@@ -27,14 +59,11 @@ impl Load {
         Self { url: url.into(), form: None, connections: 1, amount: Amount::Requests(1), per_second: None }
     }
 
-    /// The login form ("Ingresar") posted as a browser without JavaScript posts it: from the
-    /// server's own origin (server functions refuse any other).
+    /// Posts of the [`LoginForm`] of `identification` and `password`.
     pub fn login(base_url: &str, identification: &str, password: &str) -> Self {
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("identification", identification)
-            .append_pair("password", password)
-            .finish();
-        Self { form: Some((base_url.to_owned(), body)), ..Self::get(format!("{base_url}/api/ingresar")) }
+        let form = LoginForm::new(base_url, identification, password);
+        let url = form.url.clone();
+        Self { form: Some(form), ..Self::get(url) }
     }
 
     pub fn connections(self, connections: usize) -> Self {
@@ -66,11 +95,14 @@ impl Load {
             Amount::During(length) => oha.args(["-z", &format!("{}ms", length.as_millis()), "-w"]),
         };
         if let Some(rate) = self.per_second {
-            oha.args(["-q", &format!("{rate:.1}")]);
+            // At a fixed rate, a request held up by a slow answer is timed from when it was due,
+            // not from when it was sent: otherwise the requests a stall delays leave its latency
+            // out of the figures (coordinated omission).
+            oha.args(["-q", &format!("{rate:.1}"), "--latency-correction"]);
         }
-        if let Some((origin, body)) = &self.form {
-            oha.args(["-m", "POST", "-T", "application/x-www-form-urlencoded", "-d", body])
-                .args(["-H", &format!("Origin: {origin}")]);
+        if let Some(form) = &self.form {
+            oha.args(["-m", "POST", "-T", FORM_CONTENT_TYPE, "-d", &form.body])
+                .args(["-H", &format!("Origin: {}", form.origin)]);
         }
         oha.arg(&self.url);
         let status = oha.status().context("could not run oha (scripts/ensure-tools.sh bench installs it)")?;
@@ -138,19 +170,25 @@ impl Outcome {
 
     /// A latency percentile of every answer ("p50", "p95"…), in seconds.
     pub fn latency(&self, percentile: &str) -> anyhow::Result<f64> {
-        self.latency
-            .get(percentile)
-            .copied()
-            .flatten()
-            .with_context(|| format!("no {percentile} in oha's summary"))
+        read_percentile(&self.latency, percentile, "")
     }
 
     /// A latency percentile of the answers that were not 2xx, in seconds.
     pub fn refused_latency(&self, percentile: &str) -> anyhow::Result<f64> {
-        self.refused_latency
-            .get(percentile)
-            .copied()
-            .flatten()
-            .with_context(|| format!("no {percentile} of refused answers in oha's summary"))
+        read_percentile(&self.refused_latency, percentile, " of refused answers")
     }
+}
+
+/// `percentile` of one of oha's percentile tables, an error naming it (and `of_what`, the answers
+/// the table covers) when oha gave none.
+fn read_percentile(
+    table: &BTreeMap<String, Option<f64>>,
+    percentile: &str,
+    of_what: &str,
+) -> anyhow::Result<f64> {
+    table
+        .get(percentile)
+        .copied()
+        .flatten()
+        .with_context(|| format!("no {percentile}{of_what} in oha's summary"))
 }

@@ -1,12 +1,14 @@
 //! `clave-bench`, run by `make bench`: every performance figure of `docs/performance.md`, measured
 //! side by side in one run on this machine, printed against its goal and written to
-//! `target/bench/report.md`. It exits with 1 when a goal is missed (and 2 when a measurement could
-//! not be made).
+//! `target/bench/report.md`. It exits with 0 when every goal is met, 1 when a goal is missed, and
+//! 2 when a figure could not be measured: a prerequisite is missing (such as the PostgreSQL server,
+//! the free port or the tools), or something failed on the way.
 //!
 //! It drives the release server (`target/release/server`, built by `make build`) on a fresh SQLite
 //! database with `oha`, reads its memory from `/proc`, measures raw argon2id and the failed-login
 //! write path in this process, and audits the public pages with Lighthouse. The PostgreSQL figure
-//! needs `CLAVE_TEST_POSTGRES_URL` (`make bench` runs it through `scripts/with-postgres.sh`).
+//! needs `CLAVE_TEST_POSTGRES_URL` (`make bench` runs it through `scripts/with-postgres.sh`):
+//! without it, the run does not start.
 
 mod argon;
 mod counter;
@@ -18,6 +20,7 @@ mod server;
 use std::{
     path::{Path, PathBuf},
     process::ExitCode,
+    sync::Barrier,
     time::Duration,
 };
 
@@ -33,10 +36,27 @@ use clave_backend::{
 use clave_domain::{Identification, audit::EventKind};
 use secrecy::SecretString;
 
-use crate::{load::Load, report::Report, server::Server};
+use crate::{
+    load::{Load, LoginForm},
+    report::Report,
+    server::Server,
+};
+
+/// The exit status, as `--help` gives it.
+const EXIT_STATUS: &str = "Exit status: 0 when every goal is met, 1 when a goal is missed, 2 when a \
+figure could not be measured (a missing prerequisite such as CLAVE_TEST_POSTGRES_URL, a taken port \
+or a missing tool, or any other error on the way).";
+
+/// The exit status when every figure was measured and a goal is missed.
+const GOAL_MISSED: u8 = 1;
+/// The exit status when a figure could not be measured.
+const NOT_MEASURED: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(about = "Measures Clave's performance figures against their goals (docs/performance.md).")]
+#[command(
+    about = "Measures Clave's performance figures against their goals (docs/performance.md).",
+    after_help = EXIT_STATUS
+)]
 struct Args {
     /// The release server.
     #[arg(long, default_value = "target/release/server")]
@@ -44,7 +64,9 @@ struct Args {
     /// The built site it serves.
     #[arg(long, default_value = "target/site")]
     site: PathBuf,
-    /// Where the databases, the tools' raw output and the report go (emptied first).
+    /// Where the databases, the tools' raw output and the report go. Emptied first, if it is a
+    /// folder the benchmark made (one that holds a `report.md`); any other folder that is not
+    /// empty is refused.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
     /// The length of each throughput measurement.
@@ -71,33 +93,40 @@ const UNKNOWN: &str = "1710034065";
 /// The page measured alongside `/health` during the login flood.
 const PAGE: &str = "/ingresar";
 
+/// The report's file in `--out`, which also marks the folder as the benchmark's.
+const REPORT: &str = "report.md";
+
 fn main() -> ExitCode {
     let args = Args::parse();
-    match run(&args) {
-        Ok(report) => {
-            let text = report.to_markdown();
-            println!("\n{text}");
-            if let Err(e) = std::fs::write(args.out.join("report.md"), &text) {
-                eprintln!("clave-bench: could not write the report: {e}");
-            }
-            if report.all_met() { ExitCode::SUCCESS } else { ExitCode::from(1) }
-        }
+    // A panic (the testing helpers panic when a database refuses them) is a figure that could not
+    // be measured, as an error is; its message is already printed.
+    let Ok(outcome) = std::panic::catch_unwind(|| run(&args)) else {
+        return ExitCode::from(NOT_MEASURED);
+    };
+    let written = outcome.and_then(|report| {
+        let text = report.to_markdown();
+        println!("\n{text}");
+        std::fs::write(args.out.join(REPORT), &text).context("writing the report")?;
+        Ok(report)
+    });
+    match written {
+        Ok(report) if report.all_met() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(GOAL_MISSED),
         Err(e) => {
             eprintln!("clave-bench: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(NOT_MEASURED)
         }
     }
 }
 
 fn run(args: &Args) -> anyhow::Result<Report> {
+    // Every prerequisite is checked before the first measurement, not minutes into the run.
+    counter::postgres_named()?;
     // The server reads the same configuration (clave.toml, CLAVE_*): the same argon2 parameters and
     // the same number of hashing slots.
     let settings = Settings::load()?;
     let slots = settings.hashing.slots();
-    if args.out.exists() {
-        std::fs::remove_dir_all(&args.out)?;
-    }
-    std::fs::create_dir_all(&args.out)?;
+    prepare_out(&args.out)?;
     let out = std::fs::canonicalize(&args.out)?;
     let raw = |name: &str| out.join(name);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -150,33 +179,20 @@ fn run(args: &Args) -> anyhow::Result<Report> {
     step("500 logins at once");
     let lifetime_peak = server.memory()?.peak;
     server.reset_peak_memory()?;
-    let burst = Load::login(&base, PERSON, CLAVE).connections(500).requests(500);
-    let (burst, retry_after) = std::thread::scope(|scope| {
-        let burst = scope.spawn(|| burst.run(&raw("burst.json")));
-        std::thread::sleep(Duration::from_millis(50));
-        let retry_after = busy_replies_have_retry_after(&base);
-        (burst.join(), retry_after)
-    });
-    let burst = burst.map_err(|_| anyhow::anyhow!("the burst panicked"))??;
+    let burst = Load::login(&base, PERSON, CLAVE).connections(500).requests(500).run(&raw("burst.json"))?;
     let burst_peak = server.memory()?.peak;
-    report.burst(&burst, retry_after?, idle_memory.resident, burst_peak, lifetime_peak.max(burst_peak))?;
+    let retry_after = busy_replies_have_retry_after(&base, slots + settings.hashing.max_waiting)?;
+    report.burst(&burst, retry_after, idle_memory.resident, burst_peak, lifetime_peak.max(burst_peak))?;
 
     step("refusals: unknown number and wrong clave");
     let unknown = Load::login(&base, UNKNOWN, WRONG_CLAVE).requests(40).run(&raw("unknown.json"))?;
     let known = Load::login(&base, PERSON, WRONG_CLAVE).requests(40).run(&raw("known.json"))?;
     report.refusals(unknown.latency("p50")?, known.latency("p50")?);
 
-    step("the failed-login write path on SQLite");
-    let sqlite = format!("sqlite://{}", raw("counter.db").display());
-    let failures = runtime.block_on(counter::failures_per_second(&sqlite, args.phase / 2))?;
-    report.counter("SQLite", Some(failures), verify_rate);
-    match testing::postgres_url() {
-        Some(url) => {
-            step("the failed-login write path on PostgreSQL");
-            let failures = runtime.block_on(counter::failures_per_second(&url, args.phase / 2))?;
-            report.counter("PostgreSQL", Some(failures), verify_rate);
-        }
-        None => report.counter("PostgreSQL", None, verify_rate),
+    for database in [counter::Database::Sqlite(raw("counter.db")), counter::Database::Postgres] {
+        step(&format!("the failed-login write path on {}", database.name()));
+        let failures = runtime.block_on(counter::failures_per_second(&database, args.phase / 2))?;
+        report.counter(database.name(), failures, verify_rate);
     }
 
     step("the bundle of a public page");
@@ -196,6 +212,29 @@ fn step(what: &str) {
     eprintln!("==> {what}");
 }
 
+/// Makes `out` a new, empty folder for this run, marked as the benchmark's by a `report.md` from
+/// the start (replaced by the report at the end). A folder already there is removed only when it is
+/// empty or holds a `report.md`: any other was not made by the benchmark and is left alone.
+fn prepare_out(out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        let empty =
+            std::fs::read_dir(out).with_context(|| format!("reading {}", out.display()))?.next().is_none();
+        ensure!(
+            empty || out.join(REPORT).is_file(),
+            "{} is not empty and holds no {REPORT}: clave-bench did not make it and will not remove it \
+             (choose another --out)",
+            out.display()
+        );
+        std::fs::remove_dir_all(out).with_context(|| format!("emptying {}", out.display()))?;
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::write(
+        out.join(REPORT),
+        "No report: the run of clave-bench that made this folder is under way or stopped before its end.\n",
+    )
+    .with_context(|| format!("writing {}", out.join(REPORT).display()))
+}
+
 /// Gives the demo person a clave hashed with the server's parameters; their affiliate id.
 async fn give_clave(store: &dyn Store, settings: &Settings) -> anyhow::Result<i64> {
     let id = Identification::parse(PERSON).map_err(|e| anyhow::anyhow!("{}", e.message_en()))?;
@@ -205,9 +244,7 @@ async fn give_clave(store: &dyn Store, settings: &Settings) -> anyhow::Result<i6
 
 /// One login as the load sends it: the server must say "LoggedIn".
 fn logs_in(base: &str) -> anyhow::Result<bool> {
-    let mut reply = ureq::post(format!("{base}/api/ingresar"))
-        .header("Origin", base)
-        .send_form([("identification", PERSON), ("password", CLAVE)])?;
+    let mut reply = LoginForm::new(base, PERSON, CLAVE).post(&ureq::Agent::new_with_defaults())?;
     Ok(reply.body_mut().read_to_string()?.contains("LoggedIn"))
 }
 
@@ -260,19 +297,24 @@ fn probe_page_and_health(
     })
 }
 
-/// While the server is full, a login is refused with 503 and says when to come back: `PROBES`
-/// logins sent alongside the burst, each reply's headers read.
-fn busy_replies_have_retry_after(base: &str) -> anyhow::Result<bool> {
-    const PROBES: usize = 30;
+/// While the server is full, a login is refused with 503 and says when to come back. The check
+/// fills the line itself rather than racing another load: `places` logins (every hashing slot and
+/// every place of the waiting room) and `EXCESS` more are released together, and the headers of
+/// each 503 are read. The line frees a place only when a hash ends, far slower than those logins
+/// arrive, so the excess finds it full whenever it runs; all of them have been answered (and the
+/// line is empty again) when this returns.
+fn busy_replies_have_retry_after(base: &str, places: usize) -> anyhow::Result<bool> {
+    const EXCESS: usize = 30;
+    let logins = places + EXCESS;
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let form = LoginForm::new(base, PERSON, CLAVE);
+    let together = Barrier::new(logins);
     let replies: Vec<anyhow::Result<(u16, bool)>> = std::thread::scope(|scope| {
-        let probes: Vec<_> = (0..PROBES)
+        let probes: Vec<_> = (0..logins)
             .map(|_| {
                 scope.spawn(|| -> anyhow::Result<(u16, bool)> {
-                    let reply = agent
-                        .post(format!("{base}/api/ingresar"))
-                        .header("Origin", base)
-                        .send_form([("identification", PERSON), ("password", CLAVE)])?;
+                    together.wait();
+                    let reply = form.post(&agent)?;
                     let retry_after = reply.headers().get("retry-after").is_some_and(|v| !v.is_empty());
                     Ok((reply.status().as_u16(), retry_after))
                 })
@@ -288,7 +330,10 @@ fn busy_replies_have_retry_after(base: &str) -> anyhow::Result<bool> {
             Err(e) => Some(Err(e)),
         })
         .collect::<anyhow::Result<_>>()?;
-    ensure!(!busy.is_empty(), "none of {PROBES} logins sent during the burst was refused as busy");
+    ensure!(
+        !busy.is_empty(),
+        "none of {logins} logins sent at once to {places} places in line was refused as busy"
+    );
     Ok(busy.iter().all(|&retry_after| retry_after))
 }
 
@@ -306,4 +351,25 @@ fn bundle_bytes(pkg: &Path) -> anyhow::Result<u64> {
     }
     ensure!(kinds >= 3, "{} lacks the precompressed bundle: build with `make build`", pkg.display());
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_empty_folder_or_the_benchmarks_own_is_emptied() {
+        let out = std::env::temp_dir().join(format!("clave-bench-out-{}", std::process::id()));
+        prepare_out(&out).expect("a new folder");
+        std::fs::write(out.join("raw.json"), "{}").expect("raw output");
+        prepare_out(&out).expect("the benchmark's own folder");
+        assert!(!out.join("raw.json").exists());
+        std::fs::remove_file(out.join(REPORT)).expect("the report");
+        prepare_out(&out).expect("an empty folder");
+        std::fs::remove_file(out.join(REPORT)).expect("the report");
+        std::fs::write(out.join("notes.txt"), "mine").expect("someone else's file");
+        assert!(prepare_out(&out).is_err());
+        assert!(out.join("notes.txt").exists());
+        std::fs::remove_dir_all(&out).expect("cleaning up");
+    }
 }

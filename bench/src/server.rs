@@ -2,6 +2,7 @@
 //! registry run at start), stopped when dropped.
 
 use std::{
+    net::TcpListener,
     path::Path,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
@@ -34,7 +35,17 @@ const RAISED_LIMITS: [(&str, &str); 6] = [
 impl Server {
     /// Starts `binary` on `port` with a new database in `dir`; returns it with the time from the
     /// start of the process to its first answer of `/health`.
+    ///
+    /// The port must be free: a server left running on it would answer in this one's place and be
+    /// measured instead. It is checked before the start (bound, then let go), and the new process
+    /// must still be running when the first answer comes.
     pub fn start(binary: &Path, site: &Path, dir: &Path, port: u16) -> anyhow::Result<(Self, Duration)> {
+        drop(TcpListener::bind(("127.0.0.1", port)).with_context(|| {
+            format!(
+                "port {port} is not free (a server left running?): stop what holds it, or choose \
+                 another with --port"
+            )
+        })?);
         let base_url = format!("http://127.0.0.1:{port}");
         let database_url = format!("sqlite://{}", dir.join("clave.db").display());
         let started = Instant::now();
@@ -54,11 +65,14 @@ impl Server {
         let mut server = Self { child, base_url, database_url };
         let health = format!("{}/health", server.base_url);
         loop {
-            if ureq::get(&health).call().is_ok() {
-                return Ok((server, started.elapsed()));
-            }
+            let answered = ureq::get(&health).call().is_ok();
+            // Checked before an answer is taken: one given while this process had already stopped
+            // came from another server.
             if let Some(status) = server.child.try_wait()? {
                 bail!("the server stopped before answering: {status}");
+            }
+            if answered {
+                return Ok((server, started.elapsed()));
             }
             if started.elapsed() > Duration::from_secs(30) {
                 bail!("the server did not answer {health} within 30 s");
