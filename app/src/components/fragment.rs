@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::{error::AppError, i18n::use_i18n};
 
 /// The token in the address's fragment, read in the browser (empty on the server).
 fn fragment_token() -> String {
@@ -30,4 +30,12 @@ pub fn check_fragment_token<T, Fut>(
         token.set_value(fragment_token());
         leptos::task::spawn_local(async move { apply(check(token.get_value()).await) });
     });
+}
+
+/// What a page opened from an emailed link shows while it checks the link (also what the server
+/// renders), inside the section marked `link-answer` that the answer replaces it in.
+#[component]
+pub fn CheckingLink() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p role="status">{tr!(i18n, act_checking)}</p> }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     components::{
         failure::FailureAlert,
-        fragment::check_fragment_token,
+        fragment::{CheckingLink, check_fragment_token},
         password::{KeyboardPolicy, NewPasswordFields, TermsAcceptance},
         wizard::{LinkValidity, StepHeading, Stepper},
     },
@@ -123,13 +123,14 @@ pub fn ActivatePage() -> impl IntoView {
     view! {
         <Title text=tr!(i18n, act_title) />
         <h1>{tr!(i18n, gen_title)}</h1>
+        <p class="lead">{tr!(i18n, act_intro)}</p>
         <div class="wizard">
             <Stepper titles=step_titles() current=4_usize />
-            <section class="wizard-panel">
+            <section class="wizard-panel link-answer">
                 {move || match stage.get() {
                     Stage::Checking => view! {
                         <h2 class="step-heading">{tr!(i18n, gen_step_activation)}</h2>
-                        <p role="status">{tr!(i18n, act_checking)}</p>
+                        <CheckingLink />
                     }.into_any(),
                     Stage::Link(LinkState::NotValid) => view! {
                         <StepHeading text=Signal::derive(move || t_string!(i18n, act_not_valid_title).to_owned()) take_focus=true />

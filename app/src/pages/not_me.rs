@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     components::failure::FailureAlert,
-    components::fragment::check_fragment_token,
+    components::fragment::{CheckingLink, check_fragment_token},
     components::wizard::StepHeading,
     error::AppError,
     i18n::{t_string, use_i18n},
@@ -80,11 +80,11 @@ pub fn NotMe() -> impl IntoView {
     view! {
         <Title text=tr!(i18n, notme_title) />
         <h1>{tr!(i18n, notme_title)}</h1>
-        <section class="panel">
+        <p class="lead">{tr!(i18n, notme_body)}</p>
+        <section class="panel link-answer">
             {move || match stage.get() {
-                Stage::Checking => view! { <p role="status">{tr!(i18n, act_checking)}</p> }.into_any(),
+                Stage::Checking => view! { <CheckingLink /> }.into_any(),
                 Stage::Ready => view! {
-                    <p class="lead">{tr!(i18n, notme_body)}</p>
                     <button type="button" class="button button-danger" disabled=move || confirm.pending().get()
                         on:click=move |_| { confirm.dispatch(ConfirmNotMe { token: token.get_value() }); }>
                         {tr!(i18n, notme_confirm)}

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::{
     components::failure::FailureAlert,
     components::{
-        form::focus_first_invalid, fragment::check_fragment_token, identification::IdentificationForm,
+        form::focus_first_invalid,
+        fragment::{CheckingLink, check_fragment_token},
+        identification::IdentificationForm,
         wizard::StepHeading,
     },
     error::AppError,
@@ -161,9 +163,10 @@ pub fn UnlockConfirm() -> impl IntoView {
     view! {
         <Title text=tr!(i18n, unlock_title) />
         <h1>{tr!(i18n, unlock_title)}</h1>
-        <section class="panel">
+        <p class="lead">{tr!(i18n, unlock_confirm_intro)}</p>
+        <section class="panel link-answer">
             {move || match stage.get() {
-                Stage::Checking => view! { <p role="status">{tr!(i18n, act_checking)}</p> }.into_any(),
+                Stage::Checking => view! { <CheckingLink /> }.into_any(),
                 Stage::Ready => view! {
                     <p class="lead">{tr!(i18n, unlock_confirm_body)}</p>
                     <button type="button" class="button" disabled=move || confirm.pending().get()
