@@ -11,6 +11,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod text;
 pub mod components;
 pub mod error;
+mod hydration;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -3,12 +3,14 @@
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
 
 use crate::{
     components::layout::Layout,
+    hydration::Hydration,
     i18n::{I18nContextProvider, use_i18n},
     pages::{
         activate::ActivatePage,
@@ -36,7 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <AutoReload options=options.clone() />
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <Hydration options />
                 <MetaTags />
             </head>
             <body>
@@ -45,6 +47,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// How the pages whose content waits for the server's data are streamed: in order, the data's
+/// part written in place once it is there. Out of order (Leptos's default), their forms came
+/// after the rest of the page, moved into place by a script: nothing without JavaScript, and on a
+/// slow phone the page jumped when they arrived.
+const IN_ORDER: SsrMode = SsrMode::InOrder;
 
 /// The application: language context, layout and routes.
 #[component]
@@ -63,23 +71,23 @@ pub fn App() -> impl IntoView {
                 <Layout>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=Home />
-                        <Route path=path!("/ayuda") view=Help />
-                        <Route path=path!("/dev/correo") view=DevMail />
-                        <Route path=path!("/clave/generar") view=Generate />
+                        <Route path=path!("/ayuda") view=Help ssr=IN_ORDER />
+                        <Route path=path!("/dev/correo") view=DevMail ssr=IN_ORDER />
+                        <Route path=path!("/clave/generar") view=Generate ssr=IN_ORDER />
                         <Route path=path!("/clave/activar") view=ActivatePage />
-                        <Route path=path!("/clave/recuperar") view=crate::pages::recover::Recover />
+                        <Route path=path!("/clave/recuperar") view=crate::pages::recover::Recover ssr=IN_ORDER />
                         <Route path=path!("/clave/restablecer") view=crate::pages::reset::ResetPage />
                         <Route path=path!("/no-fui-yo") view=NotMe />
                         <Route path=path!("/clave/desbloquear") view=Unlock />
                         <Route path=path!("/clave/desbloquear/confirmar") view=UnlockConfirm />
-                        <Route path=path!("/ingresar") view=crate::pages::login::Login />
-                        <Route path=path!("/mi-cuenta") view=crate::pages::account::Account />
+                        <Route path=path!("/ingresar") view=crate::pages::login::Login ssr=IN_ORDER />
+                        <Route path=path!("/mi-cuenta") view=crate::pages::account::Account ssr=IN_ORDER />
                         <Route path=path!("/agentes") view=crate::pages::staff::StaffLogin />
                         <Route path=path!("/agentes/consola") view=crate::pages::staff::Console />
                         <Route path=path!("/agentes/auditoria") view=crate::pages::staff::AuditLog />
                         <Route path=path!("/agentes/ventanilla") view=crate::pages::queue::Queue />
                         <Route path=path!("/agentes/ventanilla/:case") view=crate::pages::queue::QueueCase />
-                        <Route path=path!("/ventanilla") view=crate::pages::ventanilla::Ventanilla />
+                        <Route path=path!("/ventanilla") view=crate::pages::ventanilla::Ventanilla ssr=IN_ORDER />
                         <Route path=path!("/ventanilla/estado") view=crate::pages::ventanilla::VentanillaStatus />
                     </Routes>
                 </Layout>
