@@ -12,8 +12,9 @@
 use leptos::prelude::*;
 
 /// What the browser runs: `js` and `wasm` are the bundle's addresses. It starts once the browser
-/// reports the first contentful paint; at once in a background tab (which paints nothing) or a
-/// browser without paint timing; and after `backstop` milliseconds whatever happened.
+/// reports the first contentful paint; at once in a background tab (which paints nothing), in a
+/// browser without paint timing or if observing fails; and after `backstop` milliseconds whatever
+/// happened (armed first, so that nothing below can leave the page without its app).
 const START: &str = r#"(function (js, wasm, backstop) {
 	let started = false;
 	const start = () => {
@@ -21,17 +22,22 @@ const START: &str = r#"(function (js, wasm, backstop) {
 		started = true;
 		import(js).then((app) => app.default({ module_or_path: wasm }).then(() => app.hydrate()));
 	};
-	if (document.hidden || !(PerformanceObserver.supportedEntryTypes || []).includes("paint")) {
+	setTimeout(start, backstop);
+	if (document.hidden || typeof PerformanceObserver !== "function"
+		|| !(PerformanceObserver.supportedEntryTypes || []).includes("paint")) {
 		start();
 		return;
 	}
-	new PerformanceObserver((list, observer) => {
-		if (list.getEntriesByName("first-contentful-paint").length > 0) {
-			observer.disconnect();
-			start();
-		}
-	}).observe({ type: "paint", buffered: true });
-	setTimeout(start, backstop);
+	try {
+		new PerformanceObserver((list, observer) => {
+			if (list.getEntriesByName("first-contentful-paint").length > 0) {
+				observer.disconnect();
+				start();
+			}
+		}).observe({ type: "paint", buffered: true });
+	} catch (_) {
+		start();
+	}
 })"#;
 
 /// The longest the app waits for the first paint (a stylesheet that takes that long to arrive).
@@ -42,8 +48,10 @@ const BACKSTOP_MS: u32 = 3000;
 pub fn Hydration(options: LeptosOptions) -> impl IntoView {
     let (js, wasm) = bundle_names(&options);
     let pkg = &options.site_pkg_dir;
-    let (js, wasm) = (format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"));
-    let script = format!("{START}({js:?}, {wasm:?}, {BACKSTOP_MS});");
+    // As JavaScript strings; no `<` can end the script early.
+    let quoted = |path: String| format!("{path:?}").replace('<', "\\u003c");
+    let (js, wasm) = (quoted(format!("/{pkg}/{js}.js")), quoted(format!("/{pkg}/{wasm}.wasm")));
+    let script = format!("{START}({js}, {wasm}, {BACKSTOP_MS});");
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 

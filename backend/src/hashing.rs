@@ -194,8 +194,10 @@ impl Drop for InLine {
 }
 
 /// Makes the calling thread yield the CPU to the request threads: [`NICE_STEPS`] above the nice
-/// value it was started with (Linux sets it per thread), at most 19.
+/// value it was started with, at most 19. Linux only, where a nice value is a thread's own (on
+/// other systems it would lower the whole process).
 fn lower_priority() {
+    #[cfg(target_os = "linux")]
     if let Err(e) = rustix::process::nice(NICE_STEPS) {
         tracing::warn!("the hashing threads keep the normal priority: {e}");
     }
@@ -395,7 +397,9 @@ mod tests {
         // dropped (its client left) long before the hash can end.
         let gone = tokio::time::timeout(Duration::ZERO, hasher.hash(SecretString::from("Riobamba-1534")));
         assert!(gone.await.is_err(), "the request was dropped mid-hash");
-        // Its hash still runs: it still holds its place, so only the waiting room is left.
+        // Its hash still runs: it still holds its place and its slot, so only the waiting room is
+        // left.
+        assert_eq!(hasher.inner.running.available_permits(), 0, "the dropped request's slot is held");
         let waiting = hasher.reserve().expect("the waiting room");
         assert!(
             matches!(hasher.reserve(), Err(HashError::Busy { .. })),

@@ -20,6 +20,9 @@ for (const path of PUBLIC_PAGES) {
         }
       }).observe({ type: 'layout-shift', buffered: true });
     });
+    // The stylesheet comes late, as on a slow line: the first paint waits for it, long after the
+    // document is parsed and the scripts could ask for the bundle.
+    await page.route('**/pkg/*.css', (route) => setTimeout(() => route.continue(), 800));
     await page.goto(path);
     await waitForHydration(page);
     // A page opened from an emailed link asks the server about the link once hydrated.

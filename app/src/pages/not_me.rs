@@ -80,11 +80,12 @@ pub fn NotMe() -> impl IntoView {
     view! {
         <Title text=tr!(i18n, notme_title) />
         <h1>{tr!(i18n, notme_title)}</h1>
-        <p class="lead">{tr!(i18n, notme_body)}</p>
+        <p class="lead">{tr!(i18n, notme_intro)}</p>
         <section class="panel link-answer">
             {move || match stage.get() {
                 Stage::Checking => view! { <CheckingLink /> }.into_any(),
                 Stage::Ready => view! {
+                    <p>{tr!(i18n, notme_body)}</p>
                     <button type="button" class="button button-danger" disabled=move || confirm.pending().get()
                         on:click=move |_| { confirm.dispatch(ConfirmNotMe { token: token.get_value() }); }>
                         {tr!(i18n, notme_confirm)}
