@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { waitForHydration } from './support';
+import { PUBLIC_PAGES, waitForHydration } from './support';
 
 // How a public page loads on a slow phone (docs/performance.md, "Lighthouse"): the server's HTML
 // is the whole page, forms included; it is painted before the bundle is asked for; and nothing on
 // it moves when the app takes over or a page opened from an emailed link gets its answer.
-
-const PUBLIC_PAGES: string[] = JSON.parse(readFileSync(resolve(__dirname, '../public-pages.json'), 'utf8'));
 
 for (const path of PUBLIC_PAGES) {
   test(`${path} is painted before its bundle is asked for, and nothing moves while it loads`, async ({ page }) => {

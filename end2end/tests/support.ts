@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+
+/** The public pages, also audited by the benchmark's Lighthouse run (bench/). */
+export const PUBLIC_PAGES: string[] = JSON.parse(readFileSync(resolve(__dirname, '../public-pages.json'), 'utf8'));
 
 /** Waits until the wasm has hydrated the page: before that, clicks do nothing. */
 export async function waitForHydration(page: Page): Promise<void> {
