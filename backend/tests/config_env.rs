@@ -7,9 +7,9 @@ use clave_backend::config::Settings;
 #[test]
 #[allow(clippy::result_large_err)] // figment's own error type, in the closure `Jail` asks for
 fn variables_of_the_test_tools_are_not_settings() {
-    // A made-up one of the test tools' CLAVE_TEST_ variables, like CLAVE_TEST_POSTGRES_URL.
+    // The variable `scripts/with-postgres.sh` sets for the PostgreSQL test runs.
     figment::Jail::expect_with(|jail| {
-        jail.set_env("CLAVE_TEST_SOME_TOOL_URL", "postgres://postgres@127.0.0.1:5432/postgres");
+        jail.set_env("CLAVE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres");
         jail.set_env("CLAVE_LOGIN__MAX_FAILURES", "7");
         let settings = Settings::from_figment(Settings::figment(None)).expect("valid");
         assert_eq!(settings.login.max_failures, 7);

@@ -93,8 +93,11 @@ const UNKNOWN: &str = "1710034065";
 /// The page measured alongside `/health` during the login flood.
 const PAGE: &str = "/ingresar";
 
-/// The report's file in `--out`, which also marks the folder as the benchmark's.
+/// The report's file in `--out`.
 const REPORT: &str = "report.md";
+
+/// The file that marks `--out` as the benchmark's own folder, which it may empty.
+const MARKER: &str = ".clave-bench";
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -220,14 +223,19 @@ fn prepare_out(out: &Path) -> anyhow::Result<()> {
         let empty =
             std::fs::read_dir(out).with_context(|| format!("reading {}", out.display()))?.next().is_none();
         ensure!(
-            empty || out.join(REPORT).is_file(),
-            "{} is not empty and holds no {REPORT}: clave-bench did not make it and will not remove it \
+            empty || out.join(MARKER).is_file(),
+            "{} is not empty and holds no {MARKER}: clave-bench did not make it and will not remove it \
              (choose another --out)",
             out.display()
         );
         std::fs::remove_dir_all(out).with_context(|| format!("emptying {}", out.display()))?;
     }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::write(
+        out.join(MARKER),
+        "This folder was made by clave-bench, which empties it at its next run.\n",
+    )
+    .with_context(|| format!("writing {}", out.join(MARKER).display()))?;
     std::fs::write(
         out.join(REPORT),
         "No report: the run of clave-bench that made this folder is under way or stopped before its end.\n",
@@ -364,12 +372,18 @@ mod tests {
         std::fs::write(out.join("raw.json"), "{}").expect("raw output");
         prepare_out(&out).expect("the benchmark's own folder");
         assert!(!out.join("raw.json").exists());
-        std::fs::remove_file(out.join(REPORT)).expect("the report");
+        let empty_it = || {
+            for file in [MARKER, REPORT] {
+                std::fs::remove_file(out.join(file)).expect("the benchmark's files");
+            }
+        };
+        empty_it();
         prepare_out(&out).expect("an empty folder");
-        std::fs::remove_file(out.join(REPORT)).expect("the report");
-        std::fs::write(out.join("notes.txt"), "mine").expect("someone else's file");
+        empty_it();
+        // Someone else's folder, even one that holds a report of its own.
+        std::fs::write(out.join(REPORT), "mine").expect("someone else's report");
         assert!(prepare_out(&out).is_err());
-        assert!(out.join("notes.txt").exists());
+        assert!(out.join(REPORT).exists());
         std::fs::remove_dir_all(&out).expect("cleaning up");
     }
 }
