@@ -1,7 +1,10 @@
 //! Text folding shared by the password rules and the answer normalisation.
-
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+//!
+//! The server folds with the `unicode-normalization` tables. In the browser the same steps run on
+//! the browser's own Unicode data (ECMAScript's `toLowerCase`, `normalize` and `\p{M}`): the
+//! decomposition and mark tables, with the code that walks them, were 145 KB of the wasm (60 KB
+//! brotli), for the instant check only. The server checks every rule again with its own fold, so a browser on an older
+//! Unicode version can only make the instant message differ, never let a password through.
 
 /// Lower-case and accent-free form of `text`, for comparisons a person would call "the same
 /// word": `"Muñoz"`, `"MUNOZ"` and `"muñoz"` all fold to `"munoz"`.
@@ -11,8 +14,19 @@ use unicode_normalization::char::is_combining_mark;
 /// `ñ` included. Lower-casing runs before and after the decomposition because each can produce
 /// characters the other changes (`İ` lower-cases to `i` + a combining dot; `ℌ` decomposes to
 /// `H`), which keeps the result stable when folded again.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn fold(text: &str) -> String {
+    use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
     text.to_lowercase().nfkd().filter(|&c| !is_combining_mark(c)).flat_map(char::to_lowercase).collect()
+}
+
+/// [`fold`] with the browser's Unicode data: the same four steps (`\p{M}` is every combining
+/// mark, as `is_combining_mark` is). Playwright's `generate.spec.ts` checks it in the browser.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn fold(text: &str) -> String {
+    let marks = js_sys::RegExp::new(r"\p{M}", "gu");
+    let text = js_sys::JsString::from(text).to_lower_case().normalize("NFKD");
+    text.replace_by_pattern(&marks, "").to_lower_case().into()
 }
 
 #[cfg(test)]

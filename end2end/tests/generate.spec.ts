@@ -51,6 +51,12 @@ test('a person generates a first clave, typing it only on the virtual keyboard',
   await check(page, '5-activacion');
 
   await page.getByLabel('He leído y acepto los términos y condiciones').check();
+  // The instant check folds the clave as the server does (here with the browser's own Unicode
+  // data): full-width letters and digits, capitals and the tilde still spell "contraseña1".
+  const newClave = page.getByLabel('Nueva clave', { exact: true });
+  await newClave.fill('ＣＯＮＴＲＡＳＥÑＡ１');
+  await expect(page.locator('#password-error')).toHaveText('Esa clave es muy común y fácil de adivinar. Escoja otra.');
+  await newClave.fill('');
   const keyboards = page.locator('.virtual-keyboard');
   await typeOnKeyboard(keyboards.nth(0), PASSWORD);
   await typeOnKeyboard(keyboards.nth(1), PASSWORD);
