@@ -11,7 +11,7 @@ use leptos_router::{
 use crate::{
     components::layout::Layout,
     hydration::Hydration,
-    i18n::{I18nContextProvider, use_i18n},
+    i18n::{I18nContextProvider, Locale, use_i18n},
     pages::{
         activate::ActivatePage,
         dev_mail::DevMail,
@@ -65,7 +65,10 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <I18nContextProvider ssr_lang_header_getter=spanish_unless_chosen()>
+        <I18nContextProvider
+            ssr_lang_header_getter=spanish_unless_chosen()
+            cookie_options=read_only_language_cookie()
+        >
             <Head />
             <Router>
                 <Layout>
@@ -107,6 +110,13 @@ fn Head() -> impl IntoView {
             if page.is_empty() { "Clave IESS".to_owned() } else { format!("{page} · Clave IESS") }
         } />
     }
+}
+
+/// The server only reads the language cookie; the browser writes it when the visitor switches
+/// (`LanguageSwitch`). Written on the server too, it came back with every page as a session cookie
+/// scoped to the page's folder, in place of the browser's site-wide one.
+fn read_only_language_cookie() -> leptos_i18n::context::CookieOptions<Locale> {
+    leptos_i18n::context::CookieOptions::default().readonly(true)
 }
 
 /// Spanish (Ecuador) is the language of the service: the browser's `Accept-Language` is ignored

@@ -25,6 +25,25 @@ test('the home page speaks Spanish, hydrates, and switches to English in place',
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Su clave de afiliado, en línea y segura');
 });
 
+test('a language chosen on any page is kept on every page, beyond the browser session', async ({ page }) => {
+  await page.goto('/clave/generar');
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+
+  // Another section of the site, rendered by the server: still English.
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your member password, online and safe');
+  const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'i18n_pref_locale');
+  expect(cookie).toMatchObject({ value: 'en', path: '/', sameSite: 'Lax' });
+  expect(cookie.expires - Date.now() / 1000).toBeGreaterThan(364 * 24 * 3600);
+
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Español' }).click();
+  await page.goto('/ayuda');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+});
+
 test('the home page has no accessibility violations and fits the screen', async ({ page }) => {
   await page.goto('/');
   await waitForHydration(page);

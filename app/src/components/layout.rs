@@ -62,7 +62,10 @@ fn LanguageSwitch() -> impl IntoView {
                 class="lang-option"
                 lang=lang
                 aria-pressed=move || (i18n.get_locale() == locale).to_string()
-                on:click=move |_| i18n.set_locale(locale)
+                on:click=move |_| {
+                    i18n.set_locale(locale);
+                    remember_language(lang);
+                }
             >
                 {label}
             </button>
@@ -73,6 +76,25 @@ fn LanguageSwitch() -> impl IntoView {
             {option(Locale::es, "Español", "es")}
             {option(Locale::en, "English", "en")}
         </div>
+    }
+}
+
+/// The cookie in which the server's `leptos_i18n` looks for the visitor's language (its default
+/// name).
+const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+
+/// Remembers `lang` for every page the server renders next: for the whole site and a year.
+/// Written here rather than by `leptos_i18n`'s own cookie writer, which would put the `cookie` and
+/// `time` crates in the wasm and scoped the cookie to the folder of the page where the language was
+/// chosen (a choice made on `/clave/generar` was forgotten on `/`) and to the browser session.
+fn remember_language(lang: &str) {
+    use wasm_bindgen::JsCast as _;
+    let document = document();
+    let secure = document.location().and_then(|l| l.protocol().ok()).is_some_and(|p| p == "https:");
+    if let Ok(document) = document.dyn_into::<web_sys::HtmlDocument>() {
+        let secure = if secure { "; Secure" } else { "" };
+        let cookie = format!("{LANGUAGE_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax{secure}");
+        let _ = document.set_cookie(&cookie);
     }
 }
 
