@@ -43,7 +43,8 @@ pub struct PasswordHasher {
 }
 
 /// How many nice steps the hashing threads sit below the process's own priority: below the request
-/// threads, but not starved by them (a test reads it back).
+/// threads, but not starved by them (a test reads it back). Linux only: see [`lower_priority`].
+#[cfg(target_os = "linux")]
 const NICE_STEPS: i32 = 10;
 
 struct Inner {
@@ -373,6 +374,7 @@ mod tests {
     }
 
     /// The nice value of the calling thread (Linux), from `/proc/thread-self/stat`.
+    #[cfg(target_os = "linux")]
     fn own_niceness() -> i32 {
         let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("stat");
         // The fields after the command name, which is in parentheses and may hold spaces.
@@ -380,6 +382,7 @@ mod tests {
         fields[16].parse().expect("nice") // field 19 of proc(5), the 17th after the name
     }
 
+    #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn hashes_run_ten_nice_steps_below_the_request_threads() {
         let hasher = PasswordHasher::new(&settings(2, 4, Duration::from_secs(5))).expect("hasher");
