@@ -9,7 +9,7 @@ use leptos_router::{
 };
 
 use crate::{
-    components::layout::Layout,
+    components::layout::{LANGUAGE_COOKIE, Layout},
     hydration::Hydration,
     i18n::{I18nContextProvider, Locale, use_i18n},
     pages::{
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider
             ssr_lang_header_getter=spanish_unless_chosen()
+            cookie_name=LANGUAGE_COOKIE
             cookie_options=read_only_language_cookie()
         >
             <Head />

@@ -194,7 +194,7 @@ impl Drop for InLine {
     }
 }
 
-/// Makes the calling thread yield the CPU to the request threads: [`NICE_STEPS`] above the nice
+/// Makes the calling thread yield the CPU to the request threads: `NICE_STEPS` above the nice
 /// value it was started with, at most 19. Linux only, where a nice value is a thread's own (on
 /// other systems it would lower the whole process).
 fn lower_priority() {

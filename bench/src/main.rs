@@ -215,9 +215,10 @@ fn step(what: &str) {
     eprintln!("==> {what}");
 }
 
-/// Makes `out` a new, empty folder for this run, marked as the benchmark's by a `report.md` from
-/// the start (replaced by the report at the end). A folder already there is removed only when it is
-/// empty or holds a `report.md`: any other was not made by the benchmark and is left alone.
+/// Makes `out` a new, empty folder for this run, marked as the benchmark's by a [`MARKER`] file,
+/// with a `report.md` that says the run is under way (replaced by the report at the end). A folder
+/// already there is removed only when it is empty or holds the marker: any other was not made by
+/// the benchmark and is left alone (a `target/bench` from before the marker must be removed once).
 fn prepare_out(out: &Path) -> anyhow::Result<()> {
     if out.exists() {
         let empty =

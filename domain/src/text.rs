@@ -3,8 +3,9 @@
 //! The server folds with the `unicode-normalization` tables. In the browser the same steps run on
 //! the browser's own Unicode data (ECMAScript's `toLowerCase`, `normalize` and `\p{M}`): the
 //! decomposition and mark tables, with the code that walks them, were 145 KB of the wasm (60 KB
-//! brotli), for the instant check only. The server checks every rule again with its own fold, so a browser on an older
-//! Unicode version can only make the instant message differ, never let a password through.
+//! brotli), for the instant check only. The server checks every rule again with its own fold, so
+//! a browser on an older Unicode version can only make the instant message differ, never let a
+//! password through.
 
 /// Lower-case and accent-free form of `text`, for comparisons a person would call "the same
 /// word": `"Muñoz"`, `"MUNOZ"` and `"muñoz"` all fold to `"munoz"`.
@@ -21,7 +22,10 @@ pub(crate) fn fold(text: &str) -> String {
 }
 
 /// [`fold`] with the browser's Unicode data: the same four steps (`\p{M}` is every combining
-/// mark, as `is_combining_mark` is). Playwright's `generate.spec.ts` checks it in the browser.
+/// mark, as `is_combining_mark` is). One difference: the second lower-casing takes the whole
+/// string, so a capital sigma that only the decomposition makes (`𝚺` → `Σ`) and that ends a word
+/// becomes `ς` here and `σ` on the server. Playwright's `generate.spec.ts` checks the steps in the
+/// browser.
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn fold(text: &str) -> String {
     let marks = js_sys::RegExp::new(r"\p{M}", "gu");

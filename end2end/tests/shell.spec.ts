@@ -34,12 +34,17 @@ test('a language chosen on any page is kept on every page, beyond the browser se
   // Another section of the site, rendered by the server: still English.
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your member password, online and safe');
-  const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'i18n_pref_locale');
+  // One cookie, the browser's: the server only reads it and never sends one of its own.
+  const languageCookies = async () =>
+    (await page.context().cookies()).filter((c) => c.name === 'i18n_pref_locale');
+  const [cookie, ...others] = await languageCookies();
+  expect(others).toHaveLength(0);
   expect(cookie).toMatchObject({ value: 'en', path: '/', sameSite: 'Lax' });
   expect(cookie.expires - Date.now() / 1000).toBeGreaterThan(364 * 24 * 3600);
 
   await waitForHydration(page);
   await page.getByRole('button', { name: 'Español' }).click();
+  expect((await languageCookies()).map((c) => c.value)).toEqual(['es']);
   await page.goto('/ayuda');
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
 });

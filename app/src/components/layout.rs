@@ -55,7 +55,8 @@ fn skip_to_content(ev: leptos::ev::MouseEvent) {
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let option = move |locale: Locale, label: &'static str, lang: &'static str| {
+    let option = move |locale: Locale, label: &'static str| {
+        let lang = leptos_i18n::Locale::as_str(locale);
         view! {
             <button
                 type="button"
@@ -73,15 +74,15 @@ fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <div class="lang-switch" role="group" aria-label=tr!(i18n, language_label)>
-            {option(Locale::es, "Español", "es")}
-            {option(Locale::en, "English", "en")}
+            {option(Locale::es, "Español")}
+            {option(Locale::en, "English")}
         </div>
     }
 }
 
-/// The cookie in which the server's `leptos_i18n` looks for the visitor's language (its default
-/// name).
-const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+/// The cookie that keeps the visitor's language: the server's `leptos_i18n` reads it (the shell
+/// gives it this name), the language switch writes it.
+pub(crate) const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
 /// Remembers `lang` for every page the server renders next: for the whole site and a year.
 /// Written here rather than by `leptos_i18n`'s own cookie writer, which would put the `cookie` and

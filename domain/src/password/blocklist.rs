@@ -4,6 +4,8 @@
 //! in the browser, including the Spanish and Ecuadorian favourites an English list misses.
 //! Entries shorter than the minimum length are pointless (refused anyway), so none is listed.
 
+use std::sync::LazyLock;
+
 use crate::text::fold;
 
 /// Very common passwords of 8 characters or more, written as people type them.
@@ -74,9 +76,12 @@ const COMMON_PASSWORDS: [&str; 60] = [
     "diosesamor",
 ];
 
+/// [`COMMON_PASSWORDS`] folded, once: the browser checks the list at every key press.
+static FOLDED: LazyLock<Vec<String>> = LazyLock::new(|| COMMON_PASSWORDS.iter().map(|c| fold(c)).collect());
+
 /// Whether the folded password is one of [`COMMON_PASSWORDS`], ignoring case and accents.
 pub(super) fn is_common(folded_password: &str) -> bool {
-    COMMON_PASSWORDS.iter().any(|common| fold(common) == folded_password)
+    FOLDED.iter().any(|common| common == folded_password)
 }
 
 #[cfg(test)]
