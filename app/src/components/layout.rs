@@ -85,18 +85,16 @@ fn LanguageSwitch() -> impl IntoView {
 pub(crate) const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
 /// Remembers `lang` for every page the server renders next: for the whole site and a year.
-/// Written here rather than by `leptos_i18n`'s own cookie writer, which would put the `cookie` and
-/// `time` crates in the wasm and scoped the cookie to the folder of the page where the language was
-/// chosen (a choice made on `/clave/generar` was forgotten on `/`) and to the browser session.
+/// Written here rather than by `leptos_i18n`'s own cookie writer, which put the `cookie` and `time`
+/// crates in the wasm and scoped the cookie to the folder of the page where the language was chosen
+/// (a choice made on `/clave/generar` was forgotten on `/`) and to the browser session.
 fn remember_language(lang: &str) {
     use wasm_bindgen::JsCast as _;
-    let document = document();
-    let secure = document.location().and_then(|l| l.protocol().ok()).is_some_and(|p| p == "https:");
-    if let Ok(document) = document.dyn_into::<web_sys::HtmlDocument>() {
-        let secure = if secure { "; Secure" } else { "" };
-        let cookie = format!("{LANGUAGE_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax{secure}");
-        let _ = document.set_cookie(&cookie);
-    }
+    let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() else { return };
+    let https = document.location().and_then(|l| l.protocol().ok()).is_some_and(|p| p == "https:");
+    let secure = if https { "; Secure" } else { "" };
+    let _ = document
+        .set_cookie(&format!("{LANGUAGE_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"));
 }
 
 #[component]
